@@ -1,0 +1,131 @@
+"""Connections to the DuckDB warehouse, safe across processes.
+
+DuckDB lets one process hold a read-write connection to a file, and while it
+does, every other process fails to open the file at all, even read-only.  The
+dashboard (readers) and the loader (a writer: the CLI or the upload page) run
+in different processes, so:
+
+* nobody keeps a connection open: readers connect read-only per query batch,
+  the writer per load, and both close at once;
+* a sidecar lock file (``<db>.lock``) orders them: readers take a shared
+  ``flock``, the writer an exclusive one, each waiting a bounded time.  So a
+  reader never meets DuckDB's raw lock error, and never sees half a batch,
+  because it cannot open the file until the writer's transaction has
+  committed and the connection is closed.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from pathlib import Path
+
+import duckdb
+
+from etl import settings
+
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+
+
+class WarehouseBusy(RuntimeError):
+    """The other side held the warehouse longer than the configured wait."""
+
+    def __init__(self, path: Path, waited_s: float):
+        self.message_zh = f"数据库正忙（正在导入数据），已等待 {waited_s:.0f} 秒，请稍后重试。"
+        self.message_en = f"The warehouse is busy (a load is running); waited {waited_s:.0f} s, please retry."
+        super().__init__(f"{self.message_en} ({path})")
+
+
+class WarehouseMissing(FileNotFoundError):
+    pass
+
+
+def _lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+@contextlib.contextmanager
+def _flock(db: Path, exclusive: bool, timeout_s: float):
+    db.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(_lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+    mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+    start = time.monotonic()
+    delay = 0.005
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, mode)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - start
+                if waited >= timeout_s:
+                    raise WarehouseBusy(db, waited) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
+
+
+def _connect(db: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+    # A process outside our locking (an analyst's duckdb shell) may still hold
+    # the file; retry DuckDB's own lock error within the same bounded wait.
+    delay = 0.01
+    while True:
+        try:
+            con = duckdb.connect(str(db), read_only=read_only, config=_CONFIG)
+            con.execute("SET enable_progress_bar = false")
+            return con
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                if "lock" in str(exc).lower():
+                    raise WarehouseBusy(db, settings.lock_timeout_s()) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+
+
+@contextlib.contextmanager
+def read(db: Path | None = None, timeout_s: float | None = None):
+    """A short-lived read-only connection.  Use it for one batch of queries."""
+    db = Path(db or settings.db_path())
+    timeout_s = settings.lock_timeout_s() if timeout_s is None else timeout_s
+    if not db.exists():
+        raise WarehouseMissing(str(db))
+    with _flock(db, exclusive=False, timeout_s=timeout_s):
+        con = _connect(db, read_only=True, deadline=time.monotonic() + timeout_s)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+@contextlib.contextmanager
+def write(db: Path | None = None, timeout_s: float | None = None):
+    """The single writer.  The caller owns the transaction (BEGIN/COMMIT)."""
+    db = Path(db or settings.db_path())
+    timeout_s = settings.lock_timeout_s() if timeout_s is None else timeout_s
+    with _flock(db, exclusive=True, timeout_s=timeout_s):
+        con = _connect(db, read_only=False, deadline=time.monotonic() + timeout_s)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+def data_version(db: Path | None = None) -> tuple[int, int]:
+    """Changes whenever a load commits (the file is rewritten on close).
+    Cached queries take it as an argument so that a load from another
+    process shows up on the next rerun without clearing anything by hand."""
+    db = Path(db or settings.db_path())
+    try:
+        st = db.stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
