@@ -1,0 +1,397 @@
+"""Plotly figure builders: DataFrames from dashboard.queries in, ``go.Figure`` out.
+
+Every title, axis, legend and tooltip comes from strings.py in the reader's
+language; every colour from theme.py.  Month axes are categories ('2024-01'
+would otherwise be parsed as a date) listing every month of the period, so a
+month with no report shows as a gap, not as a shorter axis.  Trace values are
+the exact numbers; only tick labels of large Chinese axes read in 万.
+Never imports streamlit.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard import theme
+from dashboard.strings import fmt_count, fmt_pct, fmt_yuan, t, value_label
+
+# The programme each ranking metric belongs to (its colour) and how it reads.
+METRIC_PROGRAMME = {
+    "claims_paid_yuan": "mutual_aid",
+    "children_enrolled": "summer_camps",
+    "workers_covered": "collective_contracts",
+    "visits": "stations",
+}
+RANKING_METRICS = tuple(METRIC_PROGRAMME)
+PROGRAMMES = ("mutual_aid", "summer_camps", "collective_contracts", "stations")
+WAN = 10_000
+WAN_FROM = 100_000   # axes whose values reach 十万 read in 万 (Chinese only)
+
+
+# Layout ---------------------------------------------------------------------
+
+def _layout(fig: go.Figure, title: str, height: int = theme.CHART_HEIGHT,
+            legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "font": {"size": theme.TITLE_FONT_SIZE}, "x": 0, "xanchor": "left"},
+        font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE, "color": theme.TEXT},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1,
+                "font": {"size": theme.FONT_SIZE}},
+        hoverlabel={"font": {"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE}},
+        separators=".,",
+    )
+    fig.update_xaxes(tickfont={"size": theme.TICK_FONT_SIZE}, gridcolor=theme.GRID, automargin=True)
+    fig.update_yaxes(tickfont={"size": theme.TICK_FONT_SIZE}, gridcolor=theme.GRID, automargin=True)
+    fig.update_annotations(font={"family": theme.FONT_FAMILY})
+    return fig
+
+
+def _month_axis(fig: go.Figure, months: Sequence[str], **selector) -> None:
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(months), **selector)
+
+
+def _nice_step(max_value: float, ticks: int = 5) -> float:
+    raw = max_value / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def wan_ticks(max_value: float) -> tuple[list[float], list[str]]:
+    """Tick positions (exact values) and their 万 labels: 400000 -> '40'."""
+    step = _nice_step(max_value)
+    count = int(math.ceil(max_value / step))
+    values = [i * step for i in range(count + 1)]
+    return values, [f"{v / WAN:g}" for v in values]
+
+
+def _number_axis(fig: go.Figure, values, lang: str, title_key: str, wan_title_key: str | None,
+                 axis: str = "y", **selector) -> None:
+    """Title and ticks of a value axis; 万 ticks for large values in Chinese."""
+    numbers = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").dropna()
+    max_value = float(numbers.max()) if len(numbers) else 0.0
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    if lang == "zh" and wan_title_key and max_value >= WAN_FROM:
+        tickvals, ticktext = wan_ticks(max_value)
+        update(title_text=t(wan_title_key, lang), tickmode="array", tickvals=tickvals,
+               ticktext=ticktext, **selector)
+    else:
+        update(title_text=t(title_key, lang), tickformat=",", **selector)
+
+
+def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
+    return df.set_index("month").reindex(list(months)).reset_index()
+
+
+def _names(df: pd.DataFrame, lang: str, zh: str = "name_zh", en: str = "name_en") -> list[str]:
+    return list(df[en] if lang == "en" else df[zh])
+
+
+def _plain(values) -> list:
+    """Exact numbers for traces: ints stay ints, missing becomes None."""
+    out = []
+    for v in values:
+        if v is None or pd.isna(v):
+            out.append(None)
+        elif float(v).is_integer():
+            out.append(int(v))
+        else:
+            out.append(float(v))
+    return out
+
+
+def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str | list[str],
+          title: str, lang: str, value_title_key: str, wan_title_key: str | None,
+          text: list[str]) -> go.Figure:
+    """Horizontal bars, the largest on top; customdata carries the town code."""
+    fig = go.Figure(go.Bar(
+        x=_plain(values), y=names, orientation="h", marker_color=colour,
+        customdata=codes, text=text, textposition="auto",
+        textfont={"size": theme.TICK_FONT_SIZE},
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    _layout(fig, title, height=max(260, 110 + 38 * len(names)), legend=False)
+    fig.update_yaxes(type="category", autorange="reversed")
+    _number_axis(fig, values, lang, value_title_key, wan_title_key, axis="x")
+    return fig
+
+
+# Overview ---------------------------------------------------------------------
+
+def trend_small_multiples(trends: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
+    """One small bar chart per programme (programme, month, value), months as categories."""
+    fig = make_subplots(rows=2, cols=2, subplot_titles=[t(f"trend.{p}", lang) for p in PROGRAMMES],
+                        vertical_spacing=0.2, horizontal_spacing=0.08)
+    for i, programme in enumerate(PROGRAMMES):
+        row, col = i // 2 + 1, i % 2 + 1
+        series = _reindex_months(trends[trends["programme"] == programme][["month", "value"]], months)
+        is_yuan = programme == "mutual_aid"
+        fig.add_trace(go.Bar(
+            x=list(series["month"]), y=_plain(series["value"]), name=t(f"programme.{programme}", lang),
+            marker_color=theme.PROGRAMME_COLOURS[programme],
+            hovertemplate=("%{x}: ¥%{y:,.0f}" if is_yuan else "%{x}: %{y:,.0f}") + "<extra></extra>",
+        ), row=row, col=col)
+        _number_axis(fig, series["value"], lang, "axis.yuan" if is_yuan else "axis.people",
+                     "axis.yuan_wan" if is_yuan else None, row=row, col=col)
+        fig.update_yaxes(title_text="", rangemode="tozero", row=row, col=col)
+        if series["value"].isna().all():
+            fig.add_annotation(text=t("chart.no_data", lang), showarrow=False,
+                               xref=f"x{i + 1 if i else ''} domain", yref=f"y{i + 1 if i else ''} domain",
+                               x=0.5, y=0.5, font={"size": theme.FONT_SIZE, "color": theme.NEUTRAL})
+            fig.update_yaxes(range=[0, 1], showticklabels=False, row=row, col=col)
+    _layout(fig, t("overview.trends", lang), height=620, legend=False)
+    _month_axis(fig, months)
+    fig.update_annotations(font={"size": theme.FONT_SIZE + 1})
+    return fig
+
+
+def town_ranking(ranking: pd.DataFrame, metric: str, lang: str, highlight: str | None = None,
+                 top: int = 15, title_key: str = "overview.ranking") -> go.Figure:
+    """Towns by ``metric`` (a column of ``ranking``), largest first, top ``top``.
+    The highlighted town (the region shown) keeps the programme colour; others
+    are drawn lighter when one is highlighted."""
+    programme = METRIC_PROGRAMME[metric]
+    ordered = ranking.sort_values([metric, "town_code"], ascending=[False, True]).head(top)
+    colour = theme.PROGRAMME_COLOURS[programme]
+    colours = [colour if highlight in (None, code) else theme.shade(programme, 3)
+               for code in ordered["town_code"]]
+    is_yuan = metric == "claims_paid_yuan"
+    text = [fmt_yuan(v) if is_yuan else fmt_count(v) for v in ordered[metric]]
+    title = f"{t(title_key, lang)} · {t(f'metric.{metric}', lang)}"
+    return _hbar(_names(ordered, lang), list(ordered[metric]), list(ordered["town_code"]), colours,
+                 title, lang, "axis.yuan" if is_yuan else "axis.people",
+                 "axis.yuan_wan" if is_yuan else "axis.people_wan", text)
+
+
+_STATUS_LEVEL = {"not_expected": 0, "reported": 2, "missing": 1}
+
+
+def reporting_heatmap(matrix: pd.DataFrame, lang: str) -> go.Figure:
+    """Towns × months per monthly dataset: reported / missing / not expected."""
+    datasets = list(dict.fromkeys(matrix["dataset"]))
+    fig = make_subplots(rows=1, cols=len(datasets), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=[t(f"dataset.{d}", lang) for d in datasets])
+    lo, mid, hi = (theme.STATUS_COLOURS[s] for s in ("not_expected", "missing", "reported"))
+    colorscale = [[0, lo], [0.33, lo], [0.33, mid], [0.67, mid], [0.67, hi], [1, hi]]
+    months: list[str] = []
+    towns: list[str] = []
+    for i, dataset in enumerate(datasets, start=1):
+        part = matrix[matrix["dataset"] == dataset].copy()
+        part["town"] = _names(part, lang)
+        part["level"] = part["status"].map(_STATUS_LEVEL)
+        part["label"] = [t(f"status.{s}", lang) for s in part["status"]]
+        months = list(dict.fromkeys(part["month"]))
+        towns = list(dict.fromkeys(part["town"]))
+        z = part.pivot(index="town", columns="month", values="level").reindex(index=towns, columns=months)
+        labels = part.pivot(index="town", columns="month", values="label").reindex(index=towns, columns=months)
+        fig.add_trace(go.Heatmap(
+            x=months, y=towns, z=z.values.tolist(), text=labels.values.tolist(),
+            zmin=0, zmax=2, colorscale=colorscale, showscale=False, xgap=2, ygap=2,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        ), row=1, col=i)
+    for status in ("reported", "missing", "not_expected"):
+        # Heatmaps have no legend: empty marker traces give the three colours one.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(f"status.{status}", lang),
+                                 marker={"symbol": "square", "size": 14,
+                                         "color": theme.STATUS_COLOURS[status]},
+                                 hoverinfo="skip"), row=1, col=1)
+    _layout(fig, t("overview.reporting", lang), height=max(300, 190 + 30 * len(towns)))
+    fig.update_layout(legend={"y": 1.0, "yref": "container", "yanchor": "top"}, margin={"t": 110})
+    _month_axis(fig, months)
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_xaxes(tickangle=-45)
+    return fig
+
+
+# Mutual aid -------------------------------------------------------------------
+
+def enrolment_by_scheme(enrolment: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
+    """Members at each month end, one line per scheme (never summed across them)."""
+    fig = go.Figure()
+    for i, scheme in enumerate(dict.fromkeys(enrolment["scheme"])):
+        series = _reindex_months(enrolment[enrolment["scheme"] == scheme][["month", "members_enrolled"]],
+                                 months)
+        fig.add_trace(go.Scatter(
+            x=list(series["month"]), y=_plain(series["members_enrolled"]), mode="lines+markers",
+            name=value_label("scheme", scheme, lang), line={"width": 3},
+            marker={"size": 8}, line_color=theme.shade("mutual_aid", i + 1 if i < 3 else i),
+            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+        ))
+    _layout(fig, t("mutual_aid.enrolment", lang))
+    _month_axis(fig, months)
+    _number_axis(fig, enrolment["members_enrolled"], lang, "axis.members", "axis.people_wan")
+    fig.update_xaxes(title_text=t("axis.month", lang))
+    return fig
+
+
+def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
+    """Claims per month as bars (left axis), yuan paid as a line (right axis)."""
+    series = _reindex_months(claims, months)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(
+        x=list(series["month"]), y=_plain(series["claims"]), name=t("legend.claims", lang),
+        marker_color=theme.shade("mutual_aid", 3),
+        hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+    ), secondary_y=False)
+    fig.add_trace(go.Scatter(
+        x=list(series["month"]), y=_plain(series["claims_paid_yuan"]), mode="lines+markers",
+        name=t("legend.claims_paid_yuan", lang), line={"width": 3, "color": theme.PROGRAMME_COLOURS["mutual_aid"]},
+        marker={"size": 8}, hovertemplate="%{x}: ¥%{y:,.0f}<extra>%{fullData.name}</extra>",
+    ), secondary_y=True)
+    _layout(fig, t("mutual_aid.claims", lang))
+    _month_axis(fig, months)
+    fig.update_yaxes(title_text=t("axis.claims", lang), tickformat=",", secondary_y=False)
+    _number_axis(fig, claims["claims_paid_yuan"], lang, "axis.yuan", "axis.yuan_wan", secondary_y=True)
+    fig.update_yaxes(showgrid=False, tickmode="auto", rangemode="tozero", secondary_y=True)
+    fig.update_yaxes(rangemode="tozero", secondary_y=False)
+    return fig
+
+
+def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
+    """Yuan paid per claim, by month."""
+    series = _reindex_months(claims, months)
+    fig = go.Figure(go.Scatter(
+        x=list(series["month"]), y=_plain(series["average_payout_yuan"]), mode="lines+markers+text",
+        name=t("legend.average_payout", lang),
+        line={"width": 3, "color": theme.shade("mutual_aid", 0)}, marker={"size": 8},
+        text=[fmt_yuan(v) for v in series["average_payout_yuan"]], textposition="top center",
+        textfont={"size": theme.TICK_FONT_SIZE},
+        hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>",
+    ))
+    _layout(fig, t("mutual_aid.average", lang), legend=False)
+    _month_axis(fig, months)
+    fig.update_yaxes(title_text=t("axis.yuan", lang), tickformat=",", rangemode="tozero")
+    return fig
+
+
+# Summer camps -----------------------------------------------------------------
+
+def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) -> go.Figure:
+    """Children (bars) and classes (line, right axis) per year; years outside the
+    period are drawn lighter; 创历史新高 marks a year strictly above every earlier one."""
+    years = [str(y) for y in by_year["year"]]
+    shown = {str(y) for y in shown_years}
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Bar(
+        x=years, y=_plain(by_year["children_enrolled"]), name=t("legend.children", lang),
+        marker_color=[theme.PROGRAMME_COLOURS["summer_camps"] if y in shown else theme.shade("summer_camps", 3)
+                      for y in years],
+        text=[fmt_count(v) for v in by_year["children_enrolled"]], textposition="inside",
+        textfont={"size": theme.TICK_FONT_SIZE},
+        hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+    ), secondary_y=False)
+    fig.add_trace(go.Scatter(
+        x=years, y=_plain(by_year["classes"]), mode="lines+markers", name=t("legend.classes", lang),
+        line={"width": 3, "color": theme.shade("summer_camps", 0)},
+        marker={"size": [16 if r else 9 for r in by_year["record_classes"]],
+                "symbol": ["star" if r else "circle" for r in by_year["record_classes"]]},
+        hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+    ), secondary_y=True)
+    for position, (children, record) in enumerate(zip(by_year["children_enrolled"], by_year["record_children"])):
+        if record:
+            # On a category axis an annotation's x is the category's index: the
+            # label '2023' itself would be read as the number 2023.
+            fig.add_annotation(x=position, y=int(children), yref="y", text=t("camps.record", lang),
+                               showarrow=True, arrowhead=2, ay=-36,
+                               font={"size": theme.ANNOTATION_FONT_SIZE,
+                                     "color": theme.shade("summer_camps", 0)})
+    _layout(fig, t("camps.by_year", lang))
+    fig.update_xaxes(type="category", title_text=t("axis.year", lang))
+    fig.update_yaxes(title_text=t("axis.people", lang), tickformat=",", secondary_y=False)
+    fig.update_yaxes(title_text=t("axis.classes", lang), tickformat=",d", showgrid=False,
+                     tickmode="auto", rangemode="tozero", secondary_y=True)
+    return fig
+
+
+def camps_by_town(by_town: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
+    ordered = by_town.sort_values(["children_enrolled", "town_code"], ascending=[False, True]).head(top)
+    return _hbar(_names(ordered, lang), list(ordered["children_enrolled"]), list(ordered["town_code"]),
+                 theme.PROGRAMME_COLOURS["summer_camps"], t("camps.by_town", lang), lang,
+                 "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["children_enrolled"]])
+
+
+def new_form_share(by_year: pd.DataFrame, lang: str) -> go.Figure:
+    """Children of new-form workers and the others, stacked per year, share on top."""
+    years = [str(y) for y in by_year["year"]]
+    new_form = by_year["new_form_children"]
+    others = by_year["children_enrolled"] - new_form.fillna(0)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=years, y=_plain(new_form), name=t("camps.new_form", lang),
+                         marker_color=theme.shade("summer_camps", 0),
+                         text=[fmt_pct(s) for s in by_year["new_form_share"]], textposition="inside",
+                         textfont={"size": theme.TICK_FONT_SIZE},
+                         hovertemplate="%{x}: %{y:,} (%{text})<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Bar(x=years, y=_plain(others), name=t("camps.other_children", lang),
+                         marker_color=theme.shade("summer_camps", 3),
+                         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>"))
+    _layout(fig, t("camps.new_form", lang))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", title_text=t("axis.year", lang))
+    fig.update_yaxes(title_text=t("axis.people", lang), tickformat=",")
+    return fig
+
+
+def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
+    """Children enrolled next to places planned, per town, fill rate as text."""
+    with_capacity = by_town[by_town["capacity"].notna()]
+    ordered = with_capacity.sort_values(["children_enrolled", "town_code"], ascending=[False, True]).head(top)
+    names = _names(ordered, lang)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=names, y=_plain(ordered["children_enrolled"]), name=t("legend.children", lang),
+                         marker_color=theme.PROGRAMME_COLOURS["summer_camps"],
+                         text=[fmt_pct(r) for r in ordered["fill_rate"]], textposition="outside",
+                         textfont={"size": theme.TICK_FONT_SIZE},
+                         hovertemplate="%{x}: %{y:,} (%{text})<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Bar(x=names, y=_plain(ordered["capacity"]), name=t("legend.capacity", lang),
+                         marker_color=theme.NEUTRAL,
+                         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>"))
+    _layout(fig, t("camps.capacity", lang))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title_text=t("axis.people", lang), tickformat=",")
+    return fig
+
+
+# Collective contracts ---------------------------------------------------------
+
+def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
+    """Contracts signed per month, stacked by type."""
+    fig = go.Figure()
+    for i, contract_type in enumerate(dict.fromkeys(signed["contract_type"])):
+        series = _reindex_months(signed[signed["contract_type"] == contract_type][["month", "contracts"]],
+                                 months)
+        fig.add_trace(go.Bar(
+            x=list(series["month"]), y=_plain(series["contracts"]),
+            name=value_label("contract_type", contract_type, lang),
+            marker_color=theme.shade("collective_contracts", i + 1),
+            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+        ))
+    _layout(fig, t("contracts.signed", lang))
+    fig.update_layout(barmode="stack")
+    _month_axis(fig, months)
+    fig.update_yaxes(title_text=t("axis.contracts", lang), tickformat=",")
+    return fig
+
+
+def contracts_in_force_by_type(by_type: pd.DataFrame, lang: str) -> go.Figure:
+    names = [value_label("contract_type", v, lang) for v in by_type["contract_type"]]
+    colours = [theme.shade("collective_contracts", i + 1) for i in range(len(names))]
+    return _hbar(names, list(by_type["contracts"]), None, colours, t("contracts.active", lang), lang,
+                 "axis.contracts", None, [fmt_count(v) for v in by_type["contracts"]])
+
+
+def coverage_by_town(coverage: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
+    ordered = coverage.sort_values(["enterprise_workers", "town_code"], ascending=[False, True]).head(top)
+    return _hbar(_names(ordered, lang), list(ordered["enterprise_workers"]), list(ordered["town_code"]),
+                 theme.PROGRAMME_COLOURS["collective_contracts"], t("contracts.coverage", lang), lang,
+                 "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["enterprise_workers"]])

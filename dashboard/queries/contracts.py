@@ -1,0 +1,113 @@
+"""集体合同: contracts in force and workers covered (stocks at a date), contracts
+signed (a flow).
+
+A contract is in force on a day when it was signed on or before it and expires
+on or after it.  Enterprise contracts (one enterprise each) and area contracts
+(区域性/行业性: a region or industry, many enterprises) are counted apart, so
+that the workers of an enterprise inside a regional contract are not added
+twice; "workers covered" means by enterprise contracts.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.queries import fetch
+from etl.specs import CONTRACT_TYPES, ENTERPRISE_CONTRACT_TYPES
+
+
+def _params(**params) -> dict:
+    return {**params, "enterprise_types": list(ENTERPRISE_CONTRACT_TYPES)}
+
+
+def in_force(con, prefix: str, as_of: date) -> pd.DataFrame:
+    """One row: enterprise_contracts, enterprise_workers, area_contracts,
+    area_enterprises, area_workers — contracts in force on ``as_of``."""
+    return fetch(con, """
+        SELECT count(*) FILTER (WHERE is_enterprise) AS enterprise_contracts,
+               coalesce(sum(workers_covered) FILTER (WHERE is_enterprise), 0)::BIGINT AS enterprise_workers,
+               count(*) FILTER (WHERE NOT is_enterprise) AS area_contracts,
+               coalesce(sum(enterprises_covered) FILTER (WHERE NOT is_enterprise), 0)::BIGINT AS area_enterprises,
+               coalesce(sum(workers_covered) FILTER (WHERE NOT is_enterprise), 0)::BIGINT AS area_workers
+        FROM (
+            SELECT *, list_contains($enterprise_types, contract_type) AS is_enterprise
+            FROM collective_contracts
+            WHERE starts_with(town_code, $prefix) AND signed_date <= $as_of AND expiry_date >= $as_of
+        )
+    """, _params(prefix=prefix, as_of=as_of))
+
+
+def signed_in(con, prefix: str, first: date, last: date) -> pd.DataFrame:
+    """One row: contracts (signed in the period) and their workers_covered."""
+    return fetch(con, """
+        SELECT count(*) AS contracts, coalesce(sum(workers_covered)::BIGINT, 0) AS workers_covered
+        FROM collective_contracts
+        WHERE starts_with(town_code, $prefix)
+          AND signed_date BETWEEN $first AND last_day($last::DATE)
+    """, {"prefix": prefix, "first": first, "last": last})
+
+
+def signed_by_month(con, prefix: str, first: date, last: date) -> pd.DataFrame:
+    """month, contract_type, contracts, workers_covered — by the month signed."""
+    return fetch(con, """
+        SELECT strftime(signed_date, '%Y-%m') AS month, contract_type,
+               count(*) AS contracts, sum(workers_covered)::BIGINT AS workers_covered
+        FROM collective_contracts
+        WHERE starts_with(town_code, $prefix)
+          AND signed_date BETWEEN $first AND last_day($last::DATE)
+        GROUP BY month, contract_type
+        ORDER BY month, coalesce(list_position($types, contract_type), 99), contract_type
+    """, {"prefix": prefix, "first": first, "last": last, "types": list(CONTRACT_TYPES)})
+
+
+def in_force_by_type(con, prefix: str, as_of: date) -> pd.DataFrame:
+    """contract_type, is_enterprise, contracts, enterprises_covered, workers_covered on ``as_of``."""
+    return fetch(con, """
+        SELECT contract_type, list_contains($enterprise_types, contract_type) AS is_enterprise,
+               count(*) AS contracts, sum(enterprises_covered)::BIGINT AS enterprises_covered,
+               sum(workers_covered)::BIGINT AS workers_covered
+        FROM collective_contracts
+        WHERE starts_with(town_code, $prefix) AND signed_date <= $as_of AND expiry_date >= $as_of
+        GROUP BY contract_type
+        ORDER BY coalesce(list_position($types, contract_type), 99), contract_type
+    """, _params(prefix=prefix, as_of=as_of, types=list(CONTRACT_TYPES)))
+
+
+def coverage_by_town(con, prefix: str, as_of: date) -> pd.DataFrame:
+    """Towns with contracts in force on ``as_of``, most workers first: town_code,
+    name_zh, name_en, enterprise_contracts, enterprise_workers, area_contracts."""
+    return fetch(con, """
+        SELECT c.town_code, u.name_zh, u.name_en,
+               count(*) FILTER (WHERE list_contains($enterprise_types, c.contract_type))
+                   AS enterprise_contracts,
+               coalesce(sum(c.workers_covered) FILTER (
+                   WHERE list_contains($enterprise_types, c.contract_type)), 0)::BIGINT AS enterprise_workers,
+               count(*) FILTER (WHERE NOT list_contains($enterprise_types, c.contract_type))
+                   AS area_contracts
+        FROM collective_contracts AS c
+        JOIN org_units AS u ON u.code = c.town_code
+        WHERE starts_with(c.town_code, $prefix) AND c.signed_date <= $as_of AND c.expiry_date >= $as_of
+        GROUP BY c.town_code, u.name_zh, u.name_en
+        ORDER BY enterprise_workers DESC, c.town_code
+    """, _params(prefix=prefix, as_of=as_of))
+
+
+def expiring(con, prefix: str, as_of: date, days: int = 90) -> pd.DataFrame:
+    """The renewal to-do list: contracts in force on ``as_of`` that expire within
+    ``days`` days after it (as_of + 1 .. as_of + days), soonest first:
+    contract_id, town_zh, town_en, contract_type, party_name, signed_date,
+    expiry_date, days_left, enterprises_covered, workers_covered."""
+    return fetch(con, """
+        SELECT c.contract_id, u.name_zh AS town_zh, u.name_en AS town_en, c.contract_type,
+               c.party_name, c.signed_date, c.expiry_date,
+               date_diff('day', $as_of::DATE, c.expiry_date) AS days_left,
+               c.enterprises_covered, c.workers_covered
+        FROM collective_contracts AS c
+        JOIN org_units AS u ON u.code = c.town_code
+        WHERE starts_with(c.town_code, $prefix)
+          AND c.signed_date <= $as_of
+          AND c.expiry_date > $as_of
+          AND c.expiry_date <= $as_of::DATE + to_days($days::INTEGER)
+        ORDER BY c.expiry_date, c.contract_id
+    """, {"prefix": prefix, "as_of": as_of, "days": days})

@@ -1,0 +1,589 @@
+"""Every word the dashboard shows, in Chinese and English, in one table.
+
+``STRINGS`` maps a key to ``(zh, en)``; templates are ``str.format``ed with
+named parameters.  Keys are grouped by a dotted prefix (``page.``, ``sidebar.``,
+``kpi.``, ``chart.`` …) only to keep the table readable: it is one flat dict,
+so another page adds its keys by adding lines here, and a missing key fails
+loudly (``KeyError``) rather than showing a blank.
+
+Domain values stored in Chinese in the warehouse (schemes, contract types …)
+are translated with ``value_label``; table columns with ``column_label``, which
+falls back to the column specs in ``etl/specs.py`` so a dataset column's words
+live in one place.  Number formats used by cards and tables are here too.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from etl import specs
+
+LANGS = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # The app and its pages ------------------------------------------------
+    "app.title": ("工会活动数据看板", "Trade union activity dashboard"),
+    "page.overview": ("总览", "Overview"),
+    "page.mutual_aid": ("职工医疗互助", "Mutual medical aid"),
+    "page.summer_camps": ("职工子女暑托班", "Summer day camps"),
+    "page.contracts": ("集体合同", "Collective contracts"),
+    "page.stations": ("工会驿站", "Rest stations"),
+    "page.upload": ("数据上传", "Upload data"),
+    "page.admin": ("数据管理", "Data management"),
+    "page.view_caption": ("{region} · {period} · {comparison}", "{region} · {period} · {comparison}"),
+
+    # Programmes: one name each, used for headings, legends, subplot titles
+    "programme.mutual_aid": ("职工医疗互助", "Mutual medical aid"),
+    "programme.summer_camps": ("职工子女暑托班", "Summer day camps"),
+    "programme.collective_contracts": ("集体合同", "Collective contracts"),
+    "programme.stations": ("工会驿站", "Rest stations"),
+    "dataset.mutual_aid": ("医疗互助月报", "Mutual aid monthly report"),
+    "dataset.station_visits": ("驿站服务人次月报", "Station visits monthly report"),
+
+    # Sidebar -------------------------------------------------------------
+    "sidebar.region": ("地区", "Region"),
+    "sidebar.county": ("县（市、区）", "County / district"),
+    "sidebar.town": ("镇（街道）", "Town / subdistrict"),
+    "sidebar.all_towns": ("全部镇街", "All towns"),
+    "sidebar.period": ("时段", "Period"),
+    "sidebar.quick_pick": ("快速选择", "Quick pick"),
+    "sidebar.from": ("起始月份", "From"),
+    "sidebar.to": ("截止月份", "To"),
+    "sidebar.comparison": ("对比", "Compare with"),
+    "sidebar.language": ("语言 Language", "语言 Language"),
+    "sidebar.latest": ("已导入数据截至 {latest}", "Data loaded up to {latest}"),
+    "pick.this_month": ("本月", "This month"),
+    "pick.this_quarter": ("本季度", "This quarter"),
+    "pick.this_year": ("今年", "This year"),
+    "pick.last_year": ("去年", "Last year"),
+    "pick.last_12": ("近12个月", "Last 12 months"),
+    "pick.custom": ("自定义", "Custom"),
+    "cmp.yoy": ("同比", "Year on year"),
+    "cmp.mom": ("环比", "Previous period"),
+    "cmp.caption": ("{cmp}：{period}", "{cmp}: {period}"),
+    "lang.zh": ("中文", "中文"),
+    "lang.en": ("English", "English"),
+    "period.range": ("{first} 至 {last}", "{first} to {last}"),
+
+    # Notices about a link that could not be read as given ----------------
+    "notice.bad_region": ("链接中的地区代码「{value}」无法识别，已改为显示泉州市。",
+                          "The region code '{value}' in the link is unknown; showing 泉州市 (Quanzhou) instead."),
+    "notice.bad_from": ("链接中的起始月份「{value}」无效（应为 YYYY-MM），已改用默认时段。",
+                        "The start month '{value}' in the link is not valid (YYYY-MM); using the default period."),
+    "notice.bad_to": ("链接中的截止月份「{value}」无效（应为 YYYY-MM），已改用默认时段。",
+                      "The end month '{value}' in the link is not valid (YYYY-MM); using the default period."),
+    "notice.bad_range": ("链接中的起始月份 {value} 晚于截止月份，已改用默认时段。",
+                         "The start month in the link comes after the end month ({value}); using the default period."),
+    "notice.bad_cmp": ("链接中的对比方式「{value}」无法识别，已改为同比。",
+                       "The comparison '{value}' in the link is unknown; comparing year on year."),
+    "notice.bad_lang": ("链接中的语言「{value}」不受支持，已显示中文。",
+                        "The language '{value}' in the link is not supported; showing Chinese."),
+
+    # Warehouse problems ---------------------------------------------------
+    "warehouse.missing": ("还没有数据库：请先导入数据（python -m etl demo 或“数据上传”页面）。",
+                          "There is no warehouse yet: load data first (python -m etl demo or the Upload page)."),
+    "warehouse.busy": ("数据库正忙（正在导入数据），请稍后刷新。",
+                       "The warehouse is busy (a load is running); refresh in a moment."),
+
+    # Empty states ---------------------------------------------------------
+    "empty.future": ("所选时段（{period}）还没有数据：已导入的数据截至 {latest}。",
+                     "There is no data for the chosen period ({period}) yet: data is loaded up to {latest}."),
+    "empty.programme": ("{region}在所选时段没有{programme}数据。",
+                        "{region} has no {programme} data in the chosen period."),
+    "empty.camps": ("{region}在 {years} 年没有举办暑托班的记录。",
+                    "{region} has no summer camp classes on record for {years}."),
+    "empty.expiring": ("{as_of} 之后 {days} 天内没有到期的集体合同。",
+                       "No collective contract expires in the {days} days after {as_of}."),
+    "empty.missing_reports": ("{month} 各镇街均已报送。", "Every town has reported for {month}."),
+    "empty.signed": ("所选时段没有新签集体合同。", "No collective contract was signed in the chosen period."),
+    "empty.in_force": ("期末没有有效的集体合同。", "No collective contract is in force at the period end."),
+
+    # KPI cards --------------------------------------------------------------
+    "kpi.members": ("{scheme} 参保人数", "{scheme}: members"),
+    "kpi.claims_paid_yuan": ("互助金支付", "Aid paid"),
+    "kpi.claims": ("补助人次", "Claims paid"),
+    "kpi.average_payout": ("人均补助", "Average payout per claim"),
+    "kpi.children": ("参加儿童", "Children enrolled"),
+    "kpi.classes": ("开班数", "Classes"),
+    "kpi.new_form_share": ("新就业形态子女占比", "Children of new-form workers"),
+    "kpi.active_contracts": ("有效集体合同（企业 + 区域/行业）", "Contracts in force (enterprise + area/industry)"),
+    "kpi.workers_covered": ("覆盖职工（企业合同）", "Workers covered (enterprise contracts)"),
+    "kpi.area_workers": ("区域/行业合同覆盖职工", "Workers under area/industry contracts"),
+    "kpi.area_enterprises": ("覆盖 {enterprises} 家企业", "{enterprises} enterprises covered"),
+    "kpi.signed": ("期间签订合同", "Contracts signed in period"),
+    "kpi.stations": ("驿站数", "Stations"),
+    "kpi.visits": ("服务人次", "Visits"),
+    "kpi.stock_help": ("存量：取 {month} 月末数，不跨月相加", "A stock: the figure at the end of {month}, never summed over months"),
+    "kpi.as_of_help": ("存量：截至 {date}", "A stock: as of {date}"),
+    "kpi.flow_help": ("流量：{period} 合计", "A flow: total over {period}"),
+    "kpi.years_help": ("按年度：{years} 年（对比 {compared} 年）", "By year: {years} (compared with {compared})"),
+    "kpi.no_comparison": ("无对比数据", "no comparison data"),
+
+    # Overview -------------------------------------------------------------
+    "overview.trends": ("月度走势", "Monthly trends"),
+    "overview.ranking": ("镇街排名", "Town ranking"),
+    "overview.ranking_metric": ("排名指标", "Rank by"),
+    "overview.ranking_hint": ("点击柱子可切换到该镇街。", "Click a bar to narrow the view to that town."),
+    "overview.reporting": ("报送进度", "Reporting progress"),
+    "overview.missing_now": ("{month} 未报送", "Not reported for {month}"),
+    "overview.missing_line": ("{dataset}：{towns}", "{dataset}: {towns}"),
+    "status.reported": ("已报送", "Reported"),
+    "status.missing": ("未报送", "Missing"),
+    "status.not_expected": ("无需报送", "Not expected"),
+    "metric.claims_paid_yuan": ("互助金支付（元）", "Aid paid (yuan)"),
+    "metric.children_enrolled": ("暑托班儿童（人）", "Summer camp children"),
+    "metric.workers_covered": ("集体合同覆盖职工（人）", "Workers covered by contracts"),
+    "metric.visits": ("驿站服务人次", "Station visits"),
+    "trend.mutual_aid": ("医疗互助 · 支付金额", "Mutual aid · amount paid"),
+    "trend.summer_camps": ("暑托班 · 开班儿童（按开班月）", "Summer camps · children (by start month)"),
+    "trend.collective_contracts": ("集体合同 · 新签份数", "Contracts · newly signed"),
+    "trend.stations": ("工会驿站 · 服务人次", "Rest stations · visits"),
+
+    # Mutual aid page --------------------------------------------------------
+    "mutual_aid.enrolment": ("参保人数（按互助项目）", "Members enrolled by scheme"),
+    "mutual_aid.claims": ("补助人次与金额", "Claims and amount paid"),
+    "mutual_aid.average": ("人均补助金额", "Average payout per claim"),
+    "mutual_aid.table": ("明细（可导出）", "Detail (exportable)"),
+
+    # Summer camps page ------------------------------------------------------
+    "camps.by_year": ("历年参加儿童与开班数", "Children and classes by year"),
+    "camps.record": ("创历史新高", "Record high"),
+    "camps.by_town": ("各镇街参加儿童", "Children by town"),
+    "camps.new_form": ("新就业形态劳动者子女", "Children of new-form workers"),
+    "camps.capacity": ("报名人数与计划招收", "Enrolment vs capacity"),
+    "camps.classes": ("班级名单", "Classes"),
+    "camps.other_children": ("其他职工子女", "Other workers' children"),
+
+    # Contracts page -------------------------------------------------------
+    "contracts.signed": ("每月签订合同（按类型）", "Contracts signed per month by type"),
+    "contracts.active": ("期末有效合同（按类型）", "Contracts in force at period end by type"),
+    "contracts.coverage": ("各镇街覆盖职工", "Workers covered by town"),
+    "contracts.expiring": ("{as_of} 后 {days} 天内到期（续签待办）",
+                           "Expiring within {days} days after {as_of} (renewals to do)"),
+
+    # Chart axes and legends -------------------------------------------------
+    "axis.month": ("月份", "Month"),
+    "axis.year": ("年度", "Year"),
+    "axis.town": ("镇（街道）", "Town"),
+    "axis.members": ("参保人数（人）", "Members"),
+    "axis.claims": ("补助人次", "Claims"),
+    "axis.yuan": ("金额（元）", "Amount (yuan)"),
+    "axis.yuan_wan": ("金额（万元）", "Amount (yuan)"),
+    "axis.people": ("人数", "People"),
+    "axis.people_wan": ("人数（万人）", "People"),
+    "axis.contracts": ("合同份数", "Contracts"),
+    "axis.visits": ("服务人次", "Visits"),
+    "axis.classes": ("开班数", "Classes"),
+    "axis.share": ("占比", "Share"),
+    "legend.claims": ("补助人次", "Claims"),
+    "legend.claims_paid_yuan": ("支付金额", "Amount paid"),
+    "legend.average_payout": ("人均补助", "Average payout"),
+    "legend.children": ("参加儿童", "Children"),
+    "legend.classes": ("开班数", "Classes"),
+    "legend.capacity": ("计划招收", "Capacity"),
+    "legend.enterprise_workers": ("企业合同覆盖职工", "Workers (enterprise contracts)"),
+    "chart.no_data": ("本时段无数据", "No data in this period"),
+
+    # Tables and exports -------------------------------------------------------
+    "col.month": ("月份", "Month"),
+    "col.year": ("年度", "Year"),
+    "col.county": ("县（市、区）", "County"),
+    "col.town": ("镇（街道）", "Town"),
+    "col.average_payout_yuan": ("人均补助（元）", "Average payout (yuan)"),
+    "col.classes": ("开班数", "Classes"),
+    "col.fill_rate": ("满员率", "Fill rate"),
+    "col.days_left": ("剩余天数", "Days left"),
+    "col.contracts": ("合同份数", "Contracts"),
+    "export.csv": ("下载 CSV", "Download CSV"),
+    "export.xlsx": ("下载 Excel", "Download Excel"),
+
+    # Stations page (工会驿站) ---------------------------------------------------
+    "stations.map": ("驿站分布", "Where the stations are"),
+    "stations.map_help": ("圆点大小表示服务人次，颜色表示日均服务人次（每站每天）。点击驿站查看该站及所在镇街。",
+                          "Circle size shows visits; colour shows visits per station-day. Click a station to narrow the view to it and its town."),
+    "stations.map_help_towns": ("本视图驿站超过 {limit} 个，按镇街汇总显示：圆点大小表示服务人次，颜色表示日均服务人次（每站每天）。点击镇街查看其驿站。",
+                                "This view has more than {limit} stations, so they are drawn as one bubble per town: size shows visits, colour visits per station-day. Click a town to see its stations."),
+    "stations.map_alt": ("{region}工会驿站分布图", "Map of rest stations in {region}"),
+    "stations.heatmap": ("热力图", "Heat map"),
+    "stations.legend_title": ("日均服务人次（每站每天）", "Visits per station-day"),
+    "stations.legend.range": ("{low}–{high}", "{low}–{high}"),
+    "stations.legend.above": ("≥ {low}", "≥ {low}"),
+    "stations.legend.low": ("{range}（使用偏少）", "{range} (little used)"),
+    "stations.legend.other": ("有服务人次", "visited"),
+    "stations.tip.visits": ("服务人次", "Visits"),
+    "stations.tip.per_day": ("日均服务人次", "Visits per day"),
+    "stations.tip.top_group": ("主要服务对象", "Main visitor group"),
+    "stations.tip.stations": ("驿站数", "Stations"),
+    "stations.tip.low_use": ("使用偏少的驿站", "Little-used stations"),
+    "stations.selected": ("已选驿站：{name}（{town}）", "Selected station: {name} ({town})"),
+    "stations.clear_station": ("显示全部驿站", "Show all stations"),
+    "stations.unknown_station": ("链接中的驿站「{value}」不在当前地区，已显示全部驿站。",
+                                 "The station '{value}' in the link is not in this region; showing all stations."),
+    "stations.truncated": ("本视图驿站较多，地图只显示服务人次最多的 {limit} 个（共 {total} 个）。",
+                           "This view has many stations; the map shows the {limit} most visited of {total}."),
+    "stations.by_group": ("服务人次（按服务对象）", "Visits by visitor group"),
+    "stations.by_service": ("服务人次（按服务项目）", "Visits by service"),
+    "stations.table": ("驿站一览", "Stations"),
+    "stations.low_use": ("使用偏少的驿站", "Little-used stations"),
+    "stations.low_use_rule": ("日均服务人次低于本视图各驿站中位数（{median}）的 {share}，即低于 {threshold} 人次的驿站。",
+                              "Stations with fewer visits per station-day than {share} of the median station in this view ({median}), i.e. below {threshold}."),
+    "stations.low_use_reason": ("日均 {rate} 人次，低于 {threshold}（中位数 {median} 的 {share}）",
+                                "{rate} visits a day, below {threshold} ({share} of the median {median})"),
+    "stations.low_use_none": ("没有使用偏少的驿站。", "No station is little used."),
+    "stations.no_visits_reason": ("本时段没有服务人次记录（开放 {days} 天）",
+                                  "no visits recorded in the period (open {days} days)"),
+    "stations.kpi_help": ("{period} 服务人次 ÷ 各驿站在该时段的开放天数之和",
+                          "Visits in {period} ÷ the days each station was open in it, added up"),
+    "stations.empty": ("{region}在所选时段（{period}）没有开放的工会驿站。",
+                       "{region} has no rest station open in the chosen period ({period})."),
+    "stations.basemap_unreachable": ("底图服务器 {host} 无法访问，地图不显示底图。",
+                                     "The basemap server {host} cannot be reached; the map is drawn without it."),
+    "kpi.station_days": ("日均服务人次（每站每天）", "Visits per station-day"),
+    "kpi.low_use": ("使用偏少的驿站", "Little-used stations"),
+    "col.station_name": ("驿站名称", "Station"),
+    "col.open_days": ("开放天数", "Days open"),
+    "col.visits_per_day": ("日均服务人次", "Visits per day"),
+    "col.top_group": ("主要服务对象", "Main visitor group"),
+    "col.low_use": ("使用偏少", "Little used"),
+    "col.low_use_reason": ("原因", "Why"),
+    "col.service": ("服务项目", "Service"),
+    "col.visitor_group": ("服务对象", "Visitor group"),
+
+    # 数据上传 (pages/upload.py, dashboard/upload_report.py) --------------------------
+    "upload.intro": ("上传各镇街报送的 Excel / CSV 表格：先检查、预览，确认后才写入数据库。",
+                     "Upload the towns' Excel / CSV sheets: they are checked and previewed, and written only when you confirm."),
+    "upload.dataset": ("数据集", "Dataset"),
+    "upload.dataset_auto": ("自动识别（按表头）", "Detect from the headers"),
+    "upload.unit": ("所属镇（街道）（仅当表内没有镇街列时选择）", "Town (only for sheets without a town column)"),
+    "upload.unit_none": ("（表内已有镇街列）", "(the sheet has a town column)"),
+    "upload.template": ("下载「{title}」导入模板", "Download the '{title}' template"),
+    "upload.template_hint": ("选择数据集后可下载对应的导入模板（含下拉选项和填表说明）。",
+                             "Choose a dataset to download its template (with drop-downs and a 填表说明 guide)."),
+    "upload.files": ("选择或拖入文件（可多选）", "Choose or drop files (several at once)"),
+    "upload.files_help": ("支持 .xlsx、.xls、.csv；单个文件不超过 {mb} MB、{rows} 行。",
+                          "Accepts .xlsx, .xls, .csv; at most {mb} MB and {rows} rows per file."),
+    "upload.limit_size": ("「{file}」有 {size}，超过上限 {limit}：请拆分后分批上传。",
+                          "'{file}' is {size}, over the {limit} limit: split it and upload the parts."),
+    "upload.limit_rows": ("「{file}」有 {rows} 行，超过上限 {limit} 行：请拆分后分批上传。",
+                          "'{file}' has {rows} rows, over the {limit}-row limit: split it and upload the parts."),
+    "upload.limit_stop": ("以上文件未读取，也未写入任何数据。", "Those files were not read, and nothing was written."),
+    "upload.checking": ("正在读取并检查 {count} 个文件……", "Reading and checking {count} file(s)..."),
+    "upload.checked": ("检查完成", "Checked"),
+    "upload.busy": ("数据库正忙（正在导入数据），请稍后重试。", "The warehouse is busy (a load is running); please retry."),
+    "upload.duplicate": ("「{file}」已导入过（批次 {batch_id}），不会重复导入。",
+                         "'{file}' was already loaded (batch {batch_id}); it will not be loaded again."),
+    "upload.all_duplicates": ("所选文件均已导入过，无需再次导入。", "Every file chosen is already loaded; there is nothing to do."),
+    "upload.report": ("检查结果", "Check results"),
+    "upload.check_ok": ("检查通过：可导入 {rows} 行。", "Check passed: {rows} rows can be loaded."),
+    "upload.report_download": ("下载检查报告（Excel）", "Download the check report (Excel)"),
+    "upload.report_truncated": ("共 {total} 条，此处列出前 {limit} 条；完整清单请下载检查报告。",
+                                "{total} problems; the first {limit} are listed here. Download the report for all of them."),
+    "upload.notes": ("说明", "Notes"),
+    "upload.preview": ("导入预览", "Preview"),
+    "upload.preview_hint": ("新增：数据库中还没有的行；替换：同一镇街同一期间已有、数值有变化的行；删除：该镇街该期间原有、本次文件中没有的行。",
+                            "Added: rows not yet in the warehouse; replaced: rows of the same town and period whose values change; removed: rows of that town and period the file no longer has."),
+    "upload.changes": ("替换的数值（原值 → 新值）", "Values replaced (old → new)"),
+    "upload.changes_truncated": ("共 {total} 处变化，此处列出前 {limit} 处。", "{total} changed values; the first {limit} are listed."),
+    "upload.no_changes": ("没有被替换的数值。", "No value is replaced."),
+    "upload.map_preview": ("驿站位置预览", "Where the stations are"),
+    "upload.register": ("名册", "register"),
+    "upload.accept_warnings": ("我已核对以上 {count} 个警告，确认导入", "I have checked the {count} warning(s) above; load anyway"),
+    "upload.commit": ("确认导入（{rows} 行）", "Load ({rows} rows)"),
+    "upload.blocked_errors": ("有错误，不能导入：请改正文件后重新上传。", "There are errors, so nothing can be loaded: correct the file and upload it again."),
+    "upload.blocked_warnings": ("请先核对警告并勾选确认。", "Check the warnings and tick the box first."),
+    "upload.blocked_nothing": ("没有可导入的数据行。", "There are no rows to load."),
+    "upload.not_written": ("以上为预览：确认导入之前，数据库不会有任何改变。", "This is a preview: nothing is written until you confirm."),
+    "upload.writing": ("正在写入数据库……", "Writing to the warehouse..."),
+    "upload.loaded": ("导入成功：批次 {batch_ids}，共 {rows} 行。", "Loaded: batch {batch_ids}, {rows} rows."),
+    "upload.rejected": ("未导入：{reason}", "Not loaded: {reason}"),
+    "upload.view_link": ("在「{page}」中查看导入的数据", "See the loaded data on '{page}'"),
+    "upload.another": ("继续上传其他文件", "Upload more files"),
+    "upload.col.dataset": ("数据集", "Dataset"),
+    "upload.col.period": ("期间", "Period"),
+    "upload.col.rows": ("文件行数", "Rows in file"),
+    "upload.col.added": ("新增", "Added"),
+    "upload.col.changed": ("替换", "Replaced"),
+    "upload.col.unchanged": ("不变", "Unchanged"),
+    "upload.col.removed": ("删除", "Removed"),
+    "upload.change.town": ("镇（街道）", "Town"),
+    "upload.change.period": ("期间", "Period"),
+    "upload.change.item": ("项目", "Item"),
+    "upload.change.column": ("字段", "Field"),
+    "upload.change.old": ("原值", "Old"),
+    "upload.change.new": ("新值", "New"),
+    "upload.change.change": ("变化", "Change"),
+    "check.sheet": ("检查报告", "Check report"),
+    "check.title": ("数据上传检查报告", "Upload check report"),
+    "check.files": ("文件：{files}", "Files: {files}"),
+    "check.checked_at": ("检查时间：{when}", "Checked at: {when}"),
+    "check.file_name": ("检查报告", "check_report"),
+    "check.severity.error": ("错误", "Error"),
+    "check.severity.warning": ("警告", "Warning"),
+    "check.col.severity": ("类别", "Severity"),
+    "check.col.file": ("文件", "File"),
+    "check.col.sheet": ("工作表", "Sheet"),
+    "check.col.row": ("行号", "Row"),
+    "check.col.column": ("列（表头）", "Column (header)"),
+    "check.col.cell": ("单元格", "Cell"),
+    "check.col.message": ("问题", "Problem"),
+
+    # 数据管理 (pages/admin.py, dashboard/queries/admin.py) -------------------------------
+    "admin.tab.batches": ("导入批次", "Load batches"),
+    "admin.tab.reporting": ("报送进度", "Reporting progress"),
+    "admin.tab.dictionary": ("数据字典", "Data dictionary"),
+    "admin.tab.stations": ("驿站名册", "Station register"),
+    "admin.no_batches": ("还没有导入过数据。", "Nothing has been loaded yet."),
+    "admin.batch_pick": ("选择批次", "Batch"),
+    "admin.batch_option": ("批次 {batch_id} · {dataset} · {file} · {status}", "Batch {batch_id} · {dataset} · {file} · {status}"),
+    "admin.download_original": ("下载原始文件", "Download the original file"),
+    "admin.original_missing": ("原始文件不在归档中。", "The original file is not in the archive."),
+    "admin.rollback": ("撤销此批次", "Roll this batch back"),
+    "admin.rollback_done_already": ("此批次已于 {when} 撤销。", "This batch was rolled back at {when}."),
+    "admin.rollback_title": ("撤销导入批次", "Roll back a load batch"),
+    "admin.rollback_what": ("撤销批次 {batch_id}（{dataset}，「{file}」）：将移除它的 {removed} 行当前数据，恢复 {restored} 行被它替换的数据。",
+                            "Rolling back batch {batch_id} ({dataset}, '{file}') removes its {removed} current rows and restores {restored} rows it had replaced."),
+    "admin.rollback_reactivates": ("批次 {batches} 将重新生效。", "Batch {batches} become(s) active again."),
+    "admin.rollback_none_reactivated": ("没有批次会重新生效。", "No other batch becomes active again."),
+    "admin.rollback_kept": ("撤销后该批次仍保留在列表中（状态“已撤销”），原始文件也保留。",
+                            "The batch stays listed (as rolled back) and its original file is kept."),
+    "admin.rollback_confirm": ("确认撤销", "Roll back"),
+    "admin.rollback_cancel": ("取消", "Cancel"),
+    "admin.rolled_back": ("已撤销批次 {batch_id}：移除 {removed} 行，恢复 {restored} 行。",
+                          "Batch {batch_id} rolled back: {removed} rows removed, {restored} rows restored."),
+    "admin.col.batch_id": ("批次", "Batch"),
+    "admin.col.dataset": ("数据集", "Dataset"),
+    "admin.col.file_name": ("文件", "File"),
+    "admin.col.row_count": ("行数", "Rows"),
+    "admin.col.units": ("镇街", "Towns"),
+    "admin.col.periods": ("期间", "Periods"),
+    "admin.col.loaded_at": ("导入时间", "Loaded at"),
+    "admin.col.loaded_by": ("导入人", "Loaded by"),
+    "admin.col.status": ("状态", "Status"),
+    "admin.col.rolled_back_at": ("撤销时间", "Rolled back at"),
+    "admin.col.note": ("备注", "Note"),
+    "batch.status.active": ("有效", "Active"),
+    "batch.status.superseded": ("已被替换", "Superseded"),
+    "batch.status.rolled_back": ("已撤销", "Rolled back"),
+    "admin.year": ("年度", "Year"),
+    "admin.report_dataset": ("报表", "Report"),
+    "admin.late_rule": ("逾期：次月 {day} 日之后才首次导入。统计到 {last}（已结束的月份）。",
+                        "Late: first loaded after the {day}th of the following month. Months up to {last} (months that have ended)."),
+    "admin.no_months": ("{year} 年还没有已结束的月份。", "No month of {year} has ended yet."),
+    "admin.to_call": ("需要催报的镇街", "Towns to call"),
+    "admin.none_to_call": ("所有镇街均按时报送。", "Every town reported on time."),
+    "admin.status_export": ("下载报送进度（Excel）", "Download reporting progress (Excel)"),
+    "admin.status_sheet": ("报送进度", "Reporting progress"),
+    "admin.counts_sheet": ("催报名单", "Towns to call"),
+    "status.late": ("逾期报送", "Late"),
+    "status.pending": ("未到期", "Not yet due"),
+    "admin.col.reported": ("已报送", "Reported"),
+    "admin.col.late": ("逾期报送", "Late"),
+    "admin.col.missing": ("未报送", "Missing"),
+    "admin.col.pending": ("未到期", "Not yet due"),
+    "admin.col.not_expected": ("无需报送", "Not expected"),
+    "admin.col.first_loaded_at": ("首次导入时间", "First loaded at"),
+    "admin.dictionary_download": ("下载数据字典（CSV）", "Download the data dictionary (CSV)"),
+    "admin.register_hint": ("驿站名册通过“数据上传”导入；坐标超出泉州范围或经纬度颠倒的行在检查时即报错，不会写入。",
+                            "The register is loaded on the Upload page; rows with coordinates outside Quanzhou or with latitude and longitude swapped are errors there and never loaded."),
+    "admin.register_count": ("共 {count} 个驿站。", "{count} stations."),
+    "admin.col.coord_check": ("坐标检查", "Coordinates"),
+    "coord.ok": ("泉州范围内", "In Quanzhou"),
+    "coord.outside": ("不在泉州范围内", "Outside Quanzhou"),
+    "coord.swapped": ("经纬度可能颠倒", "Latitude and longitude look swapped"),
+
+    # The source stamp at the end of every page --------------------------------
+    "stamp": ("数据截至 {as_of} · 来源：{batches} 个上传批次 · 最近导入 {loaded_at}",
+              "Data as of {as_of} · Source: {batches} upload batches · Last import {loaded_at}"),
+    "stamp.none": ("当前视图没有已导入的数据。", "No loaded data behind this view."),
+
+    # The 汇报 report: deck and presentation mode (dashboard/report.py) ---------
+    "report.title": ("{region}工会工作数据汇报", "{region}: trade union work in figures"),
+    "report.file_stem": ("工会工作汇报", "Union work report"),
+    "report.footer": ("{region} · {period}", "{region} · {period}"),
+    "report.compare_line": ("对比方式：{cmp}", "Comparison: {cmp}"),
+    "report.made_on": ("汇报日期：{date}", "Prepared on {date}"),
+    "report.kpi_title": ("主要指标", "Key figures"),
+    "report.kpi_change": ("{cmp} {relative}（对比期 {previous}）", "{cmp} {relative} (vs {previous})"),
+    "report.kpi_change_flat": ("{cmp}：对比期为 {previous}", "{cmp}: {previous} in the comparison period"),
+    "report.change_cmp.yoy": ("同比", "year on year"),
+    "report.change_cmp.mom": ("环比", "on the previous period"),
+    "report.stock_note": ("{month} 月末数", "at the end of {month}"),
+    "report.flow_note": ("{period}合计", "total, {period}"),
+    "report.years_note": ("{years} 年度", "year {years}"),
+    "report.unit_people": ("人", ""),
+    "report.unit_claims": ("人次", ""),
+    "report.unit_visits": ("人次", ""),
+    "report.unit_classes": ("个", ""),
+    "report.unit_stations": ("个", ""),
+    "report.map_title": ("工会驿站分布", "Where the rest stations are"),
+    "report.map_caption": ("圆点大小：服务人次；颜色：日均服务人次（每站每天）",
+                           "Circle size: visits; colour: visits per station-day"),
+    "report.map_sentence": ("{period}，共有{stations}个工会驿站开放，分布在{towns}个镇（街道）。",
+                            "In {period}, {stations} rest stations were open in {towns} towns."),
+    "report.map_sentence_one_town": ("{period}，共有{stations}个工会驿站开放。",
+                                     "In {period}, {stations} rest stations were open."),
+    "report.map_low_use": ("其中使用偏少的驿站{low}个（日均服务人次低于中位数的{share}），需关注。",
+                           "{low} of them are little used (fewer visits a day than {share} of the median station)."),
+    "report.closing_title": ("数据说明", "About the data"),
+    "report.rules": ("参保人数、有效合同、驿站数为存量，取期末数；补助金额、服务人次等为流量，按时段合计；暑托班按年度统计。",
+                     "Members enrolled, contracts in force and stations are stocks, read at the period's end; "
+                     "amounts paid and visits are flows, summed over the period; summer camps count by year."),
+    "report.generated_at": ("生成时间：{at}", "Generated {at}"),
+    "report.no_data_title": ("暂无数据", "No data yet"),
+    "present.enter": ("汇报模式", "Presentation mode"),
+    "present.exit": ("退出汇报模式", "Leave presentation mode"),
+    "present.prev": ("上一页", "Previous"),
+    "present.next": ("下一页", "Next"),
+    "present.page": ("{page} / {pages}", "{page} / {pages}"),
+    "deck.button": ("生成汇报PPT", "Generate deck"),
+    "deck.building": ("正在生成汇报PPT…", "Building the deck…"),
+    "deck.drawing": ("正在绘制：{title}", "Drawing: {title}"),
+    "deck.download": ("下载汇报PPT", "Download deck"),
+    "deck.not_written": ("未生成汇报PPT：请改正上面的参数。", "No deck written: correct the option above."),
+    "deck.ready": ("汇报PPT已生成（{slides} 页，用时 {seconds} 秒）。", "The deck is ready ({slides} slides, {seconds} s)."),
+    "export.png": ("下载图片（PNG）", "Download image (PNG)"),
+    "export.sheet": ("筛选条件", "Filters"),
+    "export.item": ("项目", "Item"),
+    "export.value": ("内容", "Value"),
+    "export.as_of": ("数据截至", "Data as of"),
+    "export.exported_at": ("导出时间", "Exported at"),
+    "export.tables": ("包含表格", "Tables"),
+}
+
+# Values the warehouse stores in Chinese, and their English.  Keyed by the
+# spec's column name so the same value in two columns can differ if needed.
+VALUE_LABELS_EN: dict[str, dict[str, str]] = {
+    "scheme": {
+        "职工住院医疗互助": "Hospitalisation aid",
+        "女职工特殊疾病互助": "Women workers' critical illness aid",
+        "职工意外伤害互助": "Accident aid",
+    },
+    "contract_type": {
+        "工资集体合同": "Wage collective contract",
+        "综合性集体合同": "Comprehensive collective contract",
+        "区域性工资集体合同": "Regional wage contract",
+        "行业性工资集体合同": "Industry wage contract",
+        "女职工权益保护专项合同": "Women workers' rights contract",
+    },
+    "class_type": {"普通班": "Regular class", "新就业形态专班": "New-form workers' class"},
+    "visitor_group": {
+        "环卫工人": "Sanitation workers", "快递员": "Couriers", "外卖送餐员": "Food delivery riders",
+        "网约车司机": "Ride-hailing drivers", "其他户外劳动者": "Other outdoor workers",
+    },
+    "host_type": {
+        "党建+邻里中心": "Party-building & neighbourhood centre", "网格党群服务站": "Grid service point",
+        "企业": "Enterprise", "商圈楼宇": "Business district building", "环卫站点": "Sanitation depot",
+        "银行网点": "Bank branch", "加油站": "Petrol station", "其他": "Other",
+    },
+}
+
+
+# Short scheme names for places with little room (KPI card labels).
+SCHEME_SHORT: dict[str, tuple[str, str]] = {
+    "职工住院医疗互助": ("住院互助", "Hospital aid"),
+    "女职工特殊疾病互助": ("女职工特疾互助", "Women's illness aid"),
+    "职工意外伤害互助": ("意外伤害互助", "Accident aid"),
+}
+
+
+def t(key: str, lang: str, **params) -> str:
+    """The words for ``key`` in ``lang`` ('zh' or 'en'), with ``params`` filled in."""
+    zh, en = STRINGS[key]
+    text = en if lang == "en" else zh
+    return text.format(**params) if params else text
+
+
+def value_label(column: str, value, lang: str) -> str:
+    """A stored domain value (e.g. a scheme) as the reader of ``lang`` should see it."""
+    if _missing(value):
+        return ""
+    if lang != "en":
+        return str(value)
+    return VALUE_LABELS_EN.get(column, {}).get(str(value), str(value))
+
+
+def scheme_short(scheme: str, lang: str) -> str:
+    """'职工住院医疗互助' -> '住院互助' / 'Hospital aid' (the full name if unknown)."""
+    pair = SCHEME_SHORT.get(scheme)
+    if pair is None:
+        return value_label("scheme", scheme, lang)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def column_label(name: str, lang: str) -> str:
+    """A table column's header: this table's ``col.<name>`` or the dataset spec's words."""
+    key = f"col.{name}"
+    if key in STRINGS:
+        return t(key, lang)
+    for dataset in specs.DATASETS.values():
+        for column in dataset.columns:
+            if column.name == name:
+                return column.header_zh if lang != "en" else column.label_en
+    return name
+
+
+def unit_name(row, lang: str) -> str:
+    """An org unit's name from a row/mapping with name_zh and name_en."""
+    return row["name_en"] if lang == "en" else row["name_zh"]
+
+
+# Number formats ---------------------------------------------------------------
+# Cards and tables show exact values with thousands separators; only chart
+# axes round to 万 (see charts.py).
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def fmt_count(value) -> str:
+    """10995 -> '10,995'; missing -> '—'."""
+    if _missing(value):
+        return "—"
+    return f"{int(round(float(value))):,}"
+
+
+def fmt_yuan(value) -> str:
+    """385435 -> '¥385,435'; cents are shown only when there are any."""
+    if _missing(value):
+        return "—"
+    amount = float(value)
+    if abs(amount - round(amount)) < 0.005:
+        return f"¥{int(round(amount)):,}"
+    return f"¥{amount:,.2f}"
+
+
+def fmt_pct(share, digits: int = 1) -> str:
+    """0.2176 -> '21.8%'."""
+    if _missing(share):
+        return "—"
+    return f"{float(share) * 100:.{digits}f}%"
+
+
+def fmt_month(month: date | datetime | str) -> str:
+    """A month as 'YYYY-MM' in both languages (the URL's form, unambiguous)."""
+    if isinstance(month, str):
+        return month[:7]
+    return f"{month.year:04d}-{month.month:02d}"
+
+
+def period_text(first, last, lang: str) -> str:
+    """'2024-01 至 2024-06'; a single month is just '2024-06'.  Takes months or years."""
+    first_text = fmt_month(first) if not isinstance(first, int) else str(first)
+    last_text = fmt_month(last) if not isinstance(last, int) else str(last)
+    if first_text == last_text:
+        return first_text
+    return t("period.range", lang, first=first_text, last=last_text)
+
+
+def fmt_timestamp(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_signed(value, formatter=fmt_count) -> str:
+    """A change with its sign: +695, -12, ¥+1,200 is written +¥1,200."""
+    number = float(value)
+    sign = "-" if number < 0 else "+"
+    return sign + formatter(abs(number))

@@ -1,0 +1,334 @@
+"""Page building blocks: KPI cards, charts, click-to-narrow rankings, empty
+states and tables with CSV/Excel export.  Pages combine these; the numbers
+come from dashboard.queries through ``run``, the figures from charts.py."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import exports, periods, theme
+from dashboard.filters import ViewFilter
+from dashboard.periods import Change
+from dashboard.queries import camps, contracts, mutual_aid, overview
+from dashboard.strings import (column_label, fmt_count, fmt_month, fmt_pct, fmt_signed, fmt_yuan,
+                               period_text, scheme_short, t, value_label)
+from dashboard.ui.data import run
+from dashboard.ui.sidebar import set_region
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+# Layout pieces ------------------------------------------------------------------
+
+def programme_heading(programme: str, vf: ViewFilter) -> None:
+    """The programme's name with its colour bar, as on every chart of it."""
+    colour = theme.PROGRAMME_COLOURS[programme]
+    st.markdown(
+        f"<h3 style='border-left: 8px solid {colour}; padding-left: 0.5rem; margin: 0.6rem 0 0.2rem'>"
+        f"{t(f'programme.{programme}', vf.lang)}</h3>",
+        unsafe_allow_html=True,
+    )
+
+
+def chart(fig: go.Figure, key: str | None = None) -> None:
+    """A figure as built: our own colours and fonts (``theme=None``), full width."""
+    st.plotly_chart(fig, theme=None, key=key, config=PLOTLY_CONFIG)
+
+
+def ranking_chart(fig: go.Figure, vf: ViewFilter, key: str) -> None:
+    """A town ranking whose bars narrow the view: a click selects the bar's
+    town (its ``customdata``) and reruns the page for that town."""
+    # The key carries the region, so a new region starts with no selection.
+    event = st.plotly_chart(fig, theme=None, key=f"{key}-{vf.region.code}", config=PLOTLY_CONFIG,
+                            on_select="rerun", selection_mode="points")
+    points = event["selection"]["points"] if event else []
+    for point in points:
+        code = point.get("customdata")
+        if isinstance(code, (list, tuple)):
+            code = code[0] if code else None
+        if code and code != vf.region.code:
+            set_region(str(code))
+            st.rerun()
+
+
+def empty_period(vf: ViewFilter) -> bool:
+    """True (after saying so) when the chosen period lies wholly after the data."""
+    if vf.shown is not None:
+        return False
+    st.info(t("empty.future", vf.lang, period=period_text(vf.period.first, vf.period.last, vf.lang),
+              latest=fmt_month(vf.latest)))
+    return True
+
+
+def no_data(vf: ViewFilter, programme: str) -> None:
+    st.info(t("empty.programme", vf.lang, region=vf.region.name(vf.lang),
+              programme=t(f"programme.{programme}", vf.lang)))
+
+
+# KPI cards ------------------------------------------------------------------------
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _comparison_text(vf: ViewFilter) -> str:
+    """Next to a delta just 同比/环比: the compared period is in the page caption."""
+    return t(f"cmp.{vf.cmp}", vf.lang)
+
+
+def kpi(label: str, value_text: str, change: Change | None, formatter: Callable, vf: ViewFilter,
+        help_text: str, compared_with: str) -> None:
+    """One st.metric: the exact value, its change against the comparison period."""
+    if change is None or change.previous is None:
+        st.metric(label, value_text, delta=t("kpi.no_comparison", vf.lang), delta_color="off",
+                  delta_arrow="off", help=help_text)
+        return
+    relative = change.relative
+    delta = fmt_signed(change.absolute, formatter)
+    if relative is not None:
+        delta += f" ({'+' if relative >= 0 else '-'}{fmt_pct(abs(relative))})"
+    flat = change.absolute == 0
+    st.metric(label, value_text, delta=delta, delta_color="off" if flat else "normal",
+              delta_arrow="off" if flat else "auto", help=help_text,
+              delta_description=compared_with)
+
+
+def _row_value(frame: pd.DataFrame, column: str, where: pd.Series | None = None) -> float | None:
+    rows = frame if where is None else frame[where]
+    return _number(rows.iloc[0][column]) if len(rows) else None
+
+
+def mutual_aid_cards(vf: ViewFilter, detail: bool = False) -> bool:
+    """Members per scheme (a stock, never summed across schemes) and yuan paid;
+    with ``detail`` also claims and the average payout.  False when no data."""
+    now = run(mutual_aid.headline, **vf.span())
+    before = run(mutual_aid.headline, **vf.span(compare=True))
+    if now.empty:
+        no_data(vf, "mutual_aid")
+        return False
+    lang = vf.lang
+    compared = _comparison_text(vf)
+    schemes = now[now["scheme"].notna()]
+    total_now = now[now["scheme"].isna()]
+    total_before = before[before["scheme"].isna()]
+    flow_help = t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang))
+    cards: list[Callable[[], None]] = []
+    for _, row in schemes.iterrows():
+        previous = _row_value(before, "members_enrolled", before["scheme"] == row["scheme"]) \
+            if not before.empty else None
+        cards.append(lambda row=row, previous=previous: kpi(
+            t("kpi.members", lang, scheme=scheme_short(row["scheme"], lang)),
+            fmt_count(row["members_enrolled"]),
+            Change(_number(row["members_enrolled"]) or 0, previous), fmt_count, vf,
+            t("kpi.stock_help", lang, month=row["stock_month"]), compared))
+    paid = _row_value(total_now, "claims_paid_yuan")
+    cards.append(lambda: kpi(t("kpi.claims_paid_yuan", lang), fmt_yuan(paid),
+                             Change(paid or 0, _row_value(total_before, "claims_paid_yuan")),
+                             fmt_yuan, vf, flow_help, compared))
+    if detail:
+        claims = _row_value(total_now, "claims")
+        cards.append(lambda: kpi(t("kpi.claims", lang), fmt_count(claims),
+                                 Change(claims or 0, _row_value(total_before, "claims")),
+                                 fmt_count, vf, flow_help, compared))
+        average = paid / claims if claims else None
+        before_paid = _row_value(total_before, "claims_paid_yuan")
+        before_claims = _row_value(total_before, "claims")
+        before_average = before_paid / before_claims if before_claims else None
+        cards.append(lambda: kpi(t("kpi.average_payout", lang), fmt_yuan(round(average, 2)) if average else "—",
+                                 Change(average or 0, before_average) if average else None,
+                                 lambda v: fmt_yuan(round(v, 2)), vf, flow_help, compared))
+    for column, card in zip(st.columns(len(cards)), cards):
+        with column:
+            card()
+    return True
+
+
+def camps_cards(vf: ViewFilter, detail: bool = False) -> bool:
+    """Children and classes in the period's years (annual flows); with
+    ``detail`` also the share of children of new-form workers.  False when none."""
+    now = run(camps.headline, **vf.years()).iloc[0]
+    before_years = vf.years(compare=True)
+    before = run(camps.headline, **before_years).iloc[0]
+    lang = vf.lang
+    years = vf.years()
+    if not now["classes"]:
+        st.info(t("empty.camps", lang, region=vf.region.name(lang),
+                  years=period_text(years["first_year"], years["last_year"], lang)))
+        return False
+    compared = _comparison_text(vf)
+    year_help = t("kpi.years_help", lang, years=period_text(years["first_year"], years["last_year"], lang),
+                  compared=period_text(before_years["first_year"], before_years["last_year"], lang))
+    before_children = _number(before["children_enrolled"]) if before["classes"] else None
+    before_classes = _number(before["classes"]) if before["classes"] else None
+    cards = [
+        lambda: kpi(t("kpi.children", lang), fmt_count(now["children_enrolled"]),
+                    Change(_number(now["children_enrolled"]), before_children), fmt_count, vf,
+                    year_help, compared),
+        lambda: kpi(t("kpi.classes", lang), fmt_count(now["classes"]),
+                    Change(_number(now["classes"]), before_classes), fmt_count, vf, year_help, compared),
+    ]
+    if detail:
+        share = (_number(now["new_form_children"]) or 0) / float(now["children_enrolled"])
+        cards.append(lambda: st.metric(t("kpi.new_form_share", lang), fmt_pct(share), help=year_help))
+    for column, card in zip(st.columns(len(cards)), cards):
+        with column:
+            card()
+    return True
+
+
+def contracts_cards(vf: ViewFilter, detail: bool = False) -> bool:
+    """Contracts in force at the period end, enterprise + area ("285 + 1"), and
+    workers covered by enterprise contracts; with ``detail`` also the area
+    contracts' coverage and the contracts signed in the period."""
+    now = run(contracts.in_force, **vf.at_end()).iloc[0]
+    before = run(contracts.in_force, **vf.at_end(compare=True)).iloc[0]
+    signed = run(contracts.signed_in, **vf.span()).iloc[0]
+    lang = vf.lang
+    if not now["enterprise_contracts"] and not now["area_contracts"] and not signed["contracts"]:
+        no_data(vf, "collective_contracts")
+        return False
+    compared = _comparison_text(vf)
+    as_of_help = t("kpi.as_of_help", lang, date=vf.shown.end_date.isoformat())
+    in_force_text = f"{fmt_count(now['enterprise_contracts'])} + {fmt_count(now['area_contracts'])}"
+    cards = [
+        lambda: kpi(t("kpi.active_contracts", lang), in_force_text,
+                    Change(float(now["enterprise_contracts"]), float(before["enterprise_contracts"])),
+                    fmt_count, vf, as_of_help, compared),
+        lambda: kpi(t("kpi.workers_covered", lang), fmt_count(now["enterprise_workers"]),
+                    Change(float(now["enterprise_workers"]), float(before["enterprise_workers"])),
+                    fmt_count, vf, as_of_help, compared),
+    ]
+    if detail:
+        signed_before = run(contracts.signed_in, **vf.span(compare=True)).iloc[0]
+        # Enterprises go in the delta's place, grey and without an arrow: a fact, not a change.
+        cards.append(lambda: st.metric(
+            t("kpi.area_workers", lang), fmt_count(now["area_workers"]),
+            delta=t("kpi.area_enterprises", lang, enterprises=fmt_count(now["area_enterprises"])),
+            delta_color="off", delta_arrow="off", help=as_of_help))
+        cards.append(lambda: kpi(
+            t("kpi.signed", lang), fmt_count(signed["contracts"]),
+            Change(float(signed["contracts"]), float(signed_before["contracts"])), fmt_count, vf,
+            t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang)), compared))
+    for column, card in zip(st.columns(len(cards)), cards):
+        with column:
+            card()
+    return True
+
+
+def stations_cards(vf: ViewFilter) -> bool:
+    """Stations open at the period end (a stock) and visits in it (a flow)."""
+    now = run(overview.stations_headline, **vf.span()).iloc[0]
+    before = run(overview.stations_headline, **vf.span(compare=True)).iloc[0]
+    lang = vf.lang
+    if not now["stations"] and pd.isna(now["visits"]):
+        no_data(vf, "stations")
+        return False
+    compared = _comparison_text(vf)
+    as_of_help = t("kpi.as_of_help", lang, date=vf.shown.end_date.isoformat())
+    flow_help = t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang))
+    visits = _number(now["visits"])
+    cards = [
+        lambda: kpi(t("kpi.stations", lang), fmt_count(now["stations"]),
+                    Change(float(now["stations"]), float(before["stations"])), fmt_count, vf,
+                    as_of_help, compared),
+        lambda: kpi(t("kpi.visits", lang), fmt_count(visits),
+                    Change(visits or 0, _number(before["visits"])) if visits is not None else None,
+                    fmt_count, vf, flow_help, compared),
+    ]
+    for column, card in zip(st.columns(len(cards)), cards):
+        with column:
+            card()
+    return True
+
+
+# Overview pieces --------------------------------------------------------------------
+
+def ranking_metric(vf: ViewFilter, metrics: Sequence[str]) -> str:
+    """The metric the town ranking shows (kept in this session only)."""
+    return st.radio(t("overview.ranking_metric", vf.lang), list(metrics),
+                    format_func=lambda m: t(f"metric.{m}", vf.lang), horizontal=True,
+                    key="overview_ranking_metric")
+
+
+def missing_reports(vf: ViewFilter) -> None:
+    """The towns that have not sent the last shown month's reports."""
+    month = vf.shown.last
+    missing = run(overview.missing_reports, prefix=vf.prefix, month=month)
+    lang = vf.lang
+    st.markdown(f"**{t('overview.missing_now', lang, month=fmt_month(month))}**")
+    if missing.empty:
+        st.success(t("empty.missing_reports", lang, month=fmt_month(month)))
+        return
+    separator = "、" if lang == "zh" else ", "
+    for dataset, towns in missing.groupby("dataset", sort=False):
+        names = towns["name_en"] if lang == "en" else towns["name_zh"]
+        st.markdown("- " + t("overview.missing_line", lang, dataset=t(f"dataset.{dataset}", lang),
+                                 towns=separator.join(names)))
+
+
+# Tables with export ----------------------------------------------------------------
+
+def localised(frame: pd.DataFrame, lang: str, value_columns: Sequence[str] = ()) -> pd.DataFrame:
+    """The frame as the reader sees it: *_zh/*_en pairs become one column in
+    ``lang``, stored Chinese values are translated, headers are words."""
+    shown = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        if column.endswith("_en") and column[:-3] + "_zh" in frame.columns:
+            continue
+        if column.endswith("_zh") and column[:-3] + "_en" in frame.columns:
+            base = column[:-3]
+            shown[base] = frame[base + ("_en" if lang == "en" else "_zh")]
+        elif column in value_columns:
+            shown[column] = [value_label(column, v, lang) for v in frame[column]]
+        else:
+            shown[column] = frame[column]
+    return shown.rename(columns={c: column_label(c, lang) for c in shown.columns})
+
+
+def _column_formats(shown: pd.DataFrame) -> dict:
+    """Thousands separators for numbers, plain days for dates (no 00:00:00)."""
+    formats = {}
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            formats[column] = st.column_config.DateColumn(format="YYYY-MM-DD")
+        elif pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(shown[column]):
+            formats[column] = st.column_config.NumberColumn(format="localized")
+    return formats
+
+
+def csv_bytes(shown: pd.DataFrame) -> bytes:
+    """The table as CSV, utf-8 with a BOM so that Excel opens the Chinese text
+    correctly; text that a spreadsheet would run as a formula is neutralised."""
+    safe = shown.map(lambda v: exports.neutralise(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(shown: pd.DataFrame, vf: ViewFilter, title: str) -> bytes:
+    """The table as a workbook whose first sheet records the view it came from."""
+    period = vf.shown
+    stamp = exports.ExportStamp(
+        filters=[(t("sidebar.region", vf.lang), vf.region.name(vf.lang)),
+                 (t("sidebar.period", vf.lang), period_text(period.first, period.last, vf.lang)),
+                 (t("sidebar.comparison", vf.lang), t(f"cmp.{vf.cmp}", vf.lang))],
+        as_of=fmt_month(vf.latest), exported_at=dt.datetime.now(), lang=vf.lang)
+    return exports.tables_to_xlsx({title: shown}, stamp)
+
+
+def table(frame: pd.DataFrame, vf: ViewFilter, title: str, key: str,
+          value_columns: Sequence[str] = ()) -> None:
+    """A sortable table and its CSV and Excel downloads (built only when clicked)."""
+    shown = localised(frame, vf.lang, value_columns)
+    st.dataframe(shown, hide_index=True, column_config=_column_formats(shown))
+    region = vf.region.name(vf.lang)
+    first, last = periods.format_month(vf.shown.first), periods.format_month(vf.shown.last)
+    csv_column, xlsx_column = st.columns(2)
+    csv_column.download_button(t("export.csv", vf.lang), lambda: csv_bytes(shown),
+                               file_name=exports.export_file_name(title, region, first, last, "csv"),
+                               mime="text/csv", key=f"{key}-csv", on_click="ignore")
+    xlsx_column.download_button(t("export.xlsx", vf.lang), lambda: xlsx_bytes(shown, vf, title),
+                                file_name=exports.export_file_name(title, region, first, last, "xlsx"),
+                                mime=exports.XLSX_MIME, key=f"{key}-xlsx", on_click="ignore")

@@ -1,0 +1,34 @@
+"""职工医疗互助: members by scheme, claims and yuan paid, average payout,
+the town ranking and the detail table with its export."""
+import streamlit as st
+
+from dashboard import charts
+from dashboard.queries import mutual_aid
+from dashboard.strings import t
+from dashboard.ui import widgets
+from dashboard.ui.data import run
+from dashboard.ui.sidebar import page_start, source_stamp
+
+vf = page_start("mutual_aid")
+if not widgets.empty_period(vf) and widgets.mutual_aid_cards(vf, detail=True):
+    months = vf.shown.month_labels()
+    claims = run(mutual_aid.claims_by_month, **vf.span())
+    left, right = st.columns(2)
+    with left:
+        widgets.chart(charts.enrolment_by_scheme(run(mutual_aid.enrolment_by_scheme, **vf.span()),
+                                                 months, vf.lang))
+    with right:
+        widgets.chart(charts.claims_combo(claims, months, vf.lang))
+    left, right = st.columns(2)
+    with left:
+        widgets.chart(charts.average_payout(claims, months, vf.lang))
+    with right:
+        ranking = run(mutual_aid.town_ranking, **vf.ranking_span())
+        widgets.ranking_chart(charts.town_ranking(ranking, "claims_paid_yuan", vf.lang,
+                                                  highlight=vf.highlight_town),
+                              vf, key="mutual-aid-ranking")
+    st.subheader(t("mutual_aid.table", vf.lang))
+    widgets.table(run(mutual_aid.detail, **vf.span()), vf, title=t("page.mutual_aid", vf.lang),
+                  key="mutual-aid-detail", value_columns=("scheme",))
+
+source_stamp(vf, ("mutual_aid",))

@@ -1,0 +1,43 @@
+"""总览 Overview: one headline card per programme, monthly trends, the town
+ranking (a click narrows the view to that town) and the reporting progress."""
+import streamlit as st
+
+from dashboard import charts, periods
+from dashboard.queries import overview
+from dashboard.strings import t
+from dashboard.ui import widgets
+from dashboard.ui.data import run
+from dashboard.ui.sidebar import page_start, source_stamp
+
+vf = page_start("overview")
+if not widgets.empty_period(vf):
+    top_left, top_right = st.columns(2)
+    bottom_left, bottom_right = st.columns(2)
+    with top_left:
+        widgets.programme_heading("mutual_aid", vf)
+        widgets.mutual_aid_cards(vf)
+    with top_right:
+        widgets.programme_heading("summer_camps", vf)
+        widgets.camps_cards(vf)
+    with bottom_left:
+        widgets.programme_heading("collective_contracts", vf)
+        widgets.contracts_cards(vf)
+    with bottom_right:
+        widgets.programme_heading("stations", vf)
+        widgets.stations_cards(vf)
+
+    widgets.chart(charts.trend_small_multiples(run(overview.monthly_trends, **vf.span()),
+                                               vf.shown.month_labels(), vf.lang))
+
+    metric = widgets.ranking_metric(vf, charts.RANKING_METRICS)
+    ranking = run(overview.town_ranking, **vf.ranking_span())
+    widgets.ranking_chart(charts.town_ranking(ranking, metric, vf.lang, highlight=vf.highlight_town),
+                          vf, key="overview-ranking")
+    st.caption(t("overview.ranking_hint", vf.lang))
+
+    last = vf.shown.last
+    matrix = run(overview.reporting_matrix, prefix=vf.prefix, first=periods.add_months(last, -11), last=last)
+    widgets.chart(charts.reporting_heatmap(matrix, vf.lang))
+    widgets.missing_reports(vf)
+
+source_stamp(vf)

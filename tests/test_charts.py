@@ -1,0 +1,190 @@
+"""Figures built from the fixture warehouse: their titles, axes and the numbers
+in their traces, in Chinese and English."""
+import json
+from datetime import date
+
+import pytest
+from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+
+from dashboard import charts, theme
+from dashboard.periods import Period
+from dashboard.queries import camps, contracts, mutual_aid, overview
+
+ANHAI, CIZAO, CITY = "350582101", "350582102", "3505"
+H1_2024 = {"first": date(2024, 1, 1), "last": date(2024, 6, 1)}
+MONTHS = Period(date(2024, 1, 1), date(2024, 6, 1)).month_labels()
+
+
+def spec(fig) -> dict:
+    """The figure as the browser receives it."""
+    return json.loads(fig.to_json())
+
+
+def axes(fig, prefix: str) -> list[dict]:
+    layout = spec(fig)["layout"]
+    return [value for key, value in layout.items() if key.startswith(prefix)]
+
+
+def test_wan_ticks_label_exact_positions_in_wan():
+    assert charts.wan_ticks(385_435) == ([0, 100_000, 200_000, 300_000, 400_000], ["0", "10", "20", "30", "40"])
+    assert charts.wan_ticks(27_346_000)[1][-1] == "3000"
+
+
+def test_trend_small_multiples(fixture_con):
+    fig = charts.trend_small_multiples(overview.monthly_trends(fixture_con, prefix=CITY, **H1_2024), MONTHS, "zh")
+    layout = spec(fig)["layout"]
+    assert layout["title"]["text"] == "月度走势"
+    assert [a["text"] for a in layout["annotations"][:4]] == [
+        "医疗互助 · 支付金额", "暑托班 · 开班儿童（按开班月）", "集体合同 · 新签份数", "工会驿站 · 服务人次"]
+    assert all(axis["type"] == "category" and axis["categoryarray"] == MONTHS for axis in axes(fig, "xaxis"))
+    aid, camp, signed, visits = spec(fig)["data"]
+    assert aid["y"] == [92_240, 92_240, 92_240, 92_240, 92_240, 84_235]
+    assert aid["marker"]["color"] == theme.PROGRAMME_COLOURS["mutual_aid"]
+    assert camp["y"] == [None] * 6
+    assert "本时段无数据" in [a["text"] for a in layout["annotations"]]
+    assert signed["y"] == [17, 17, 18, 17, 16, 16]
+    assert visits["y"] == [630, 630, 630, 630, 630, 550]
+
+
+def test_town_ranking_in_chinese_reads_in_wan(fixture_con):
+    ranking = overview.town_ranking(fixture_con, prefix=CITY, **H1_2024)
+    fig = charts.town_ranking(ranking, "claims_paid_yuan", "zh", highlight=ANHAI)
+    bar = spec(fig)["data"][0]
+    assert bar["y"] == ["安海镇", "磁灶镇", "万安街道", "罗溪镇", "陈埭镇"]
+    assert bar["x"] == [385_435, 120_000, 40_000, 0, 0]
+    assert bar["customdata"] == [ANHAI, CIZAO, "350504001", "350504100", "350582103"]
+    assert bar["text"][:2] == ["¥385,435", "¥120,000"]
+    # The highlighted town keeps the programme colour; the others are lighter.
+    assert bar["marker"]["color"][:2] == [theme.PROGRAMME_COLOURS["mutual_aid"], theme.shade("mutual_aid", 3)]
+    xaxis = spec(fig)["layout"]["xaxis"]
+    assert xaxis["title"]["text"] == "金额（万元）"
+    assert xaxis["ticktext"] == ["0", "10", "20", "30", "40"]
+    assert spec(fig)["layout"]["title"]["text"] == "镇街排名 · 互助金支付（元）"
+
+
+def test_town_ranking_in_english_shows_exact_yuan(fixture_con):
+    ranking = overview.town_ranking(fixture_con, prefix=CITY, **H1_2024)
+    fig = charts.town_ranking(ranking, "visits", "en", top=2)
+    bar = spec(fig)["data"][0]
+    assert bar["y"] == ["Anhai Town", "Cizao Town"]
+    assert bar["x"] == [3_300, 400]
+    assert bar["marker"]["color"] == [theme.PROGRAMME_COLOURS["stations"]] * 2
+    assert spec(fig)["layout"]["title"]["text"] == "Town ranking · Station visits"
+    assert spec(fig)["layout"]["xaxis"]["tickformat"] == ","
+
+
+def test_reporting_heatmap(fixture_con):
+    matrix = overview.reporting_matrix(fixture_con, prefix=CITY, first=date(2023, 7, 1), last=date(2024, 6, 1))
+    fig = charts.reporting_heatmap(matrix, "zh")
+    aid, visits = [trace for trace in spec(fig)["data"] if trace["type"] == "heatmap"]
+    assert aid["y"] == ["万安街道", "罗溪镇", "安海镇", "磁灶镇", "陈埭镇"]
+    assert aid["x"][0] == "2023-07" and aid["x"][-1] == "2024-06"
+    # 2 reported, 1 missing, 0 not expected.
+    assert aid["z"][0] == [2] * 11 + [1]
+    assert visits["z"][1] == [0] * 12
+    assert visits["text"][3][-1] == "未报送"
+    legend = [trace["name"] for trace in spec(fig)["data"] if trace["type"] == "scatter"]
+    assert legend == ["已报送", "未报送", "无需报送"]
+    assert spec(fig)["layout"]["title"]["text"] == "报送进度"
+
+
+def test_enrolment_by_scheme_draws_one_line_per_scheme(fixture_con):
+    fig = charts.enrolment_by_scheme(mutual_aid.enrolment_by_scheme(fixture_con, prefix=ANHAI, **H1_2024),
+                                     MONTHS, "en")
+    hospital, women = spec(fig)["data"]
+    assert (hospital["name"], women["name"]) == ("Hospitalisation aid", "Women workers' critical illness aid")
+    assert hospital["y"] == [10_745, 10_795, 10_845, 10_895, 10_945, 10_995]
+    assert women["y"][-1] == 1_623
+    assert spec(fig)["layout"]["xaxis"]["type"] == "category"
+    assert spec(fig)["layout"]["title"]["text"] == "Members enrolled by scheme"
+
+
+def test_claims_combo_puts_yuan_on_the_secondary_axis(fixture_con):
+    fig = charts.claims_combo(mutual_aid.claims_by_month(fixture_con, prefix=ANHAI, **H1_2024), MONTHS, "zh")
+    bars, line = spec(fig)["data"]
+    assert (bars["type"], bars["name"], bars["y"]) == ("bar", "补助人次", [22, 22, 22, 22, 21, 21])
+    assert (line["type"], line["yaxis"], line["y"][-1]) == ("scatter", "y2", 64_235)
+    layout = spec(fig)["layout"]
+    assert layout["xaxis"]["type"] == "category"
+    assert layout["yaxis"]["title"]["text"] == "补助人次"
+    assert layout["yaxis2"]["title"]["text"] == "金额（元）"   # under ¥100,000: plain yuan
+
+
+def test_a_month_without_a_report_is_a_gap_on_a_full_axis(fixture_con):
+    claims = mutual_aid.claims_by_month(fixture_con, prefix="350504001", **H1_2024)   # 万安: no June
+    fig = charts.claims_combo(claims, MONTHS, "zh")
+    assert spec(fig)["data"][0]["x"] == MONTHS
+    assert spec(fig)["data"][0]["y"] == [5, 5, 5, 5, 5, None]
+
+
+def test_average_payout(fixture_con):
+    fig = charts.average_payout(mutual_aid.claims_by_month(fixture_con, prefix=ANHAI, **H1_2024), MONTHS, "zh")
+    line = spec(fig)["data"][0]
+    assert line["y"][-1] == 3_058.81
+    assert line["text"][-1] == "¥3,058.81"
+
+
+def test_record_years_are_annotated_only_when_strictly_highest(fixture_con):
+    city = charts.camps_by_year(camps.by_year(fixture_con, prefix=CITY, last_year=2024), "zh", [2024])
+    annotations = spec(city)["layout"]["annotations"]
+    assert [(a["text"], a["x"], a["y"]) for a in annotations] == [("创历史新高", 1, 570), ("创历史新高", 2, 699)]
+    bars, classes = spec(city)["data"]
+    assert (bars["x"], bars["y"]) == (["2022", "2023", "2024"], [540, 570, 699])
+    assert classes["y"] == [20, 21, 25] and classes["yaxis"] == "y2"
+    assert spec(city)["layout"]["xaxis"]["type"] == "category"
+    # 磁灶 2024 equals its 2022 best: no annotation.
+    cizao = charts.camps_by_year(camps.by_year(fixture_con, prefix=CIZAO, last_year=2024), "zh", [2024])
+    assert spec(cizao)["layout"].get("annotations", []) == []
+
+
+def test_record_high_in_english(fixture_con):
+    fig = charts.camps_by_year(camps.by_year(fixture_con, prefix=ANHAI, last_year=2024), "en", [2024])
+    assert {a["text"] for a in spec(fig)["layout"]["annotations"]} == {"Record high"}
+
+
+def test_new_form_share(fixture_con):
+    fig = charts.new_form_share(camps.by_year(fixture_con, prefix=CITY, last_year=2024), "zh")
+    new_form, others = spec(fig)["data"]
+    assert new_form["y"] == [20, 87, 146]
+    assert others["y"] == [520, 483, 553]
+    assert new_form["text"] == ["3.7%", "15.3%", "20.9%"]
+    assert spec(fig)["layout"]["barmode"] == "stack"
+
+
+def test_enrolment_vs_capacity(fixture_con):
+    fig = charts.enrolment_vs_capacity(camps.by_town(fixture_con, prefix=CITY, first_year=2024, last_year=2024), "zh")
+    children, capacity = spec(fig)["data"]
+    assert children["x"] == ["安海镇", "磁灶镇"]
+    assert (children["y"], capacity["y"]) == ([579, 120], [630, 140])
+    assert children["text"] == ["91.9%", "85.7%"]
+
+
+def test_contracts_signed_stack_by_type(fixture_con):
+    fig = charts.contracts_signed(contracts.signed_by_month(fixture_con, prefix=CITY, **H1_2024), MONTHS, "en")
+    wage, industry = spec(fig)["data"]
+    assert wage["name"] == "Wage collective contract"
+    assert wage["y"] == [17, 17, 17, 17, 16, 16]
+    assert industry["y"] == [None, None, 1, None, None, None]
+    assert spec(fig)["layout"]["xaxis"]["type"] == "category"
+    assert spec(fig)["layout"]["title"]["text"] == "Contracts signed per month by type"
+
+
+def test_coverage_and_types_in_force(fixture_con):
+    coverage = charts.coverage_by_town(
+        contracts.coverage_by_town(fixture_con, prefix=CITY, as_of=date(2024, 6, 30)), "zh")
+    bar = spec(coverage)["data"][0]
+    assert (bar["y"], bar["x"]) == (["安海镇", "陈埭镇", "磁灶镇"], [17_580, 900, 300])
+    by_type = charts.contracts_in_force_by_type(
+        contracts.in_force_by_type(fixture_con, prefix=ANHAI, as_of=date(2024, 6, 30)), "zh")
+    bar = spec(by_type)["data"][0]
+    assert (bar["y"], bar["x"]) == (["工资集体合同", "区域性工资集体合同"], [285, 1])
+
+
+@pytest.mark.parametrize("build", [
+    lambda con: charts.trend_small_multiples(overview.monthly_trends(con, prefix=CITY, **H1_2024), MONTHS, "zh"),
+    lambda con: charts.camps_by_town(camps.by_town(con, prefix=CITY, first_year=2024, last_year=2024), "zh"),
+])
+def test_type_is_large_enough_for_a_projector(fixture_con, build):
+    layout = spec(build(fixture_con))["layout"]
+    assert layout["font"]["size"] >= 16 and layout["title"]["font"]["size"] >= 20
+    assert layout["font"]["family"].startswith("Noto Sans CJK SC")
