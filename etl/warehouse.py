@@ -8,7 +8,8 @@ in different processes, so:
 * nobody keeps a connection open: readers connect read-only per query batch,
   the writer per load, and both close at once;
 * a sidecar lock file (``<db>.lock``) orders them: readers take a shared
-  ``flock``, the writer an exclusive one, each waiting a bounded time.  So a
+  ``flock``, the writer an exclusive one, each waiting a bounded time (and a
+  waiting writer goes before readers who arrive after it).  So a
   reader never meets DuckDB's raw lock error, and never sees half a batch,
   because it cannot open the file until the writer's transaction has
   committed and the connection is closed.
@@ -46,27 +47,56 @@ def _lock_path(db: Path) -> Path:
     return db.with_name(db.name + ".lock")
 
 
-@contextlib.contextmanager
-def _flock(db: Path, exclusive: bool, timeout_s: float):
-    db.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(_lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+def _gate_path(db: Path) -> Path:
+    return db.with_name(db.name + ".writer.lock")
+
+
+def _acquire(path: Path, exclusive: bool, db: Path, start: float, timeout_s: float) -> int:
+    """An open descriptor holding a flock on ``path``; closing it releases."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
-    start = time.monotonic()
     delay = 0.005
     try:
         while True:
             try:
                 fcntl.flock(fd, mode)
-                break
+                return fd
             except BlockingIOError:
                 waited = time.monotonic() - start
                 if waited >= timeout_s:
                     raise WarehouseBusy(db, waited) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+@contextlib.contextmanager
+def _flock(db: Path, exclusive: bool, timeout_s: float):
+    """Readers share ``<db>.lock``, the writer holds it alone.
+
+    flock favours nobody, so dashboards querying back to back could keep a
+    waiting writer out for ever.  Hence a gate in front (``<db>.writer.lock``):
+    a reader passes through it (shared, for an instant), a writer closes it
+    (exclusive, for the whole load), so readers who come after a waiting
+    writer queue behind it while those already in finish."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+    gate = _acquire(_gate_path(db), exclusive, db, start, timeout_s)
+    try:
+        lock = _acquire(_lock_path(db), exclusive, db, start, timeout_s)
+    except BaseException:
+        os.close(gate)
+        raise
+    if not exclusive:
+        os.close(gate)
+    try:
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the flock
+        os.close(lock)
+        if exclusive:
+            os.close(gate)
 
 
 def _connect(db: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:

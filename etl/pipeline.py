@@ -1,0 +1,532 @@
+"""From uploaded files to the warehouse: the one path the CLI and the upload
+page both take.
+
+``check`` reads, validates and previews (what each town and period would gain
+or lose, with old -> new values) without writing; ``load`` does the same and
+then, if there are no errors and any warnings were accepted, writes every
+file of the command in ONE transaction: either all of it is committed or
+nothing is.  Both hold the warehouse lock (shared for ``check``, exclusive for
+``load``) from reading the context to the end, so what was validated against
+is what gets written to.
+"""
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from etl import context as warehouse_context
+from etl import load as loader
+from etl import reference, settings, warehouse
+from etl.messages import ERROR, WARNING, Issue, issue
+from etl.model import Context, LoadResult, ParsedTable
+from etl.specs import DATASETS, TOWN, Dataset
+
+Progress = Callable[[str], None]
+
+
+class UsageError(Exception):
+    """The command itself is wrong (unknown dataset, unknown town)."""
+
+    def __init__(self, code: str, **params):
+        self.issue = issue(code, **params)
+        self.code = code
+        super().__init__(f"{self.issue.message_zh} / {self.issue.message_en}")
+
+
+def bilingual(code: str, **params) -> str:
+    msg = issue(code, **params)
+    return f"{msg.message_zh} / {msg.message_en}"
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def resolve_dataset(name: str | None) -> str | None:
+    """A dataset's canonical name from its name or Chinese title."""
+    if name is None:
+        return None
+    text = name.strip()
+    for spec in DATASETS.values():
+        if text in (spec.name, spec.title_zh, spec.title_en):
+            return spec.name
+    raise UsageError("dataset_unknown", name=name, choices=", ".join(DATASETS))
+
+
+# The result of looking at files ----------------------------------------------
+@dataclass
+class CheckResult:
+    """What a load of these files would do.
+
+    preview: one row per (dataset, file, town, period) the files touch, with
+             rows (in the file), added (keys not in the warehouse), changed,
+             unchanged, removed (current rows of that town/period the file
+             no longer has: a load retires them).
+    changes: one row per changed value of a replaced row: dataset, file,
+             town_code, town_zh, period, key (the row's natural key, " · "
+             joined), column, column_zh, old, new (as display strings).
+    duplicates: file name -> the active batch already holding the same bytes.
+    """
+    tables: list[ParsedTable]
+    issues: list[Issue]
+    preview: pd.DataFrame
+    changes: pd.DataFrame
+    duplicates: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """No errors: loadable (after accepting any warnings)."""
+        return not self.errors
+
+    @property
+    def rows(self) -> int:
+        return sum(len(t.frame) for t in self.tables)
+
+    @property
+    def datasets(self) -> list[str]:
+        return list(dict.fromkeys(t.dataset for t in self.tables))
+
+    @property
+    def units(self) -> list[str]:
+        return sorted({u for t in self.tables for u in loader.batch_units(t.frame)})
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({p for t in self.tables for p in loader.batch_periods(t.dataset, t.frame)})
+
+
+@dataclass
+class _Examined:
+    """Files read and validated inside one warehouse session."""
+    tables: list[ParsedTable]
+    issues: list[Issue]
+    context: Context
+    payloads: dict[str, tuple[bytes, str]]    # file -> (bytes, sha256) still to load
+    duplicates: dict[str, int]
+    notes: list[str]
+
+
+def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes]], *,
+             dataset: str | None, unit: str | None, today: date,
+             progress: Progress) -> _Examined:
+    from etl import parse  # the front half; imported here so that a broken
+    #                        parser cannot stop ``init`` or ``rollback``
+
+    context = warehouse_context.build_context(con, today=today)
+    if unit:
+        context.unit = warehouse_context.resolve_town(context.towns, unit)
+        if context.unit is None:
+            raise UsageError("unit_unknown", unit=unit)
+
+    payloads: dict[str, tuple[bytes, str]] = {}
+    duplicates: dict[str, int] = {}
+    notes: list[str] = []
+    seen: dict[str, str] = {}
+    for name, data in files:
+        sha = loader.sha256_of(data)
+        held_by = loader.active_batch_of_file(con, sha) if con is not None else None
+        if held_by is not None:
+            duplicates[name] = held_by
+            notes.append(bilingual("file_duplicate", file_name=name, batch_id=held_by))
+        elif sha in seen:
+            notes.append(bilingual("file_repeated", file_name=name, first=seen[sha]))
+        else:
+            name = _unique_name(name, payloads)
+            seen[sha] = name
+            payloads[name] = (data, sha)
+
+    tables: list[ParsedTable] = []
+    issues: list[Issue] = []
+    if payloads:
+        progress(bilingual("progress_reading", count=len(payloads)))
+        tables, file_issues = parse.parse_files(list((n, d) for n, (d, _) in payloads.items()),
+                                                context, dataset=dataset)
+        # The parser keeps each table's issues with the table; a load judges them all.
+        issues = [*file_issues, *(i for t in tables for i in t.issues)]
+    # A file that yields no rows and no error would otherwise pass unnoticed.
+    with_rows = {t.file for t in tables if len(t.frame)}
+    with_errors = {i.file for i in issues if i.severity == ERROR}
+    issues += [issue("nothing_to_load", file=name) for name in payloads
+               if name not in with_rows and name not in with_errors]
+    if not files:
+        issues.append(issue("nothing_to_load"))
+    for plan in loader.plan_batches(tables):
+        if plan.note:
+            notes.append(f"{plan.file}: {plan.note}")
+    return _Examined(tables, issues, context, payloads, duplicates, notes)
+
+
+def _unique_name(name: str, taken: dict[str, object]) -> str:
+    """Batches, issues and the archive tell files apart by name: two
+    different files both called 7月.xlsx become 7月.xlsx and 7月 (2).xlsx."""
+    if name not in taken:
+        return name
+    path = Path(name)
+    n = 2
+    while (candidate := f"{path.stem} ({n}){path.suffix}") in taken:
+        n += 1
+    return candidate
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# check ---------------------------------------------------------------------
+def check(files: list[tuple[str, bytes]], *, dataset: str | None = None,
+          unit: str | None = None, db: Path | str | None = None, today: date | None = None,
+          progress: Progress | None = None) -> CheckResult:
+    """Read and validate ``files`` (name, bytes) and preview what a load
+    would change.  Writes nothing."""
+    return _check(files, dataset=dataset, unit=unit, db=db, today=today, progress=progress,
+                  with_preview=True)
+
+
+def _check(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | None,
+           db: Path | str | None, today: date | None, progress: Progress | None,
+           with_preview: bool) -> CheckResult:
+    dataset = resolve_dataset(dataset)
+    today = today or date.today()
+    progress = progress or _quiet
+    db_file = Path(db or settings.db_path())
+
+    def examine_and_preview(con):
+        examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
+                            progress=progress)
+        if with_preview:
+            preview, changes = build_preview(con, examined.tables, examined.context.towns)
+        else:
+            preview, changes = _concat([], PREVIEW_COLUMNS), _concat([], CHANGE_COLUMNS)
+        return CheckResult(examined.tables, examined.issues, preview, changes,
+                           examined.duplicates, examined.notes)
+
+    if not db_file.exists():
+        return examine_and_preview(None)
+    with warehouse.read(db_file) as con:
+        return examine_and_preview(con if _initialised(con) else None)
+
+
+# load ------------------------------------------------------------------------
+def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
+         unit: str | None = None, accept_warnings: bool = False, dry_run: bool = False,
+         loaded_by: str | None = None, db: Path | str | None = None,
+         today: date | None = None, progress: Progress | None = None) -> LoadResult:
+    """Load ``files`` (name, bytes), all in one transaction, or nothing.
+
+    Returns status 'loaded', 'duplicate' (every file already loaded as an
+    active batch: nothing to do), 'dry_run' (would load) or 'rejected'
+    (errors, or warnings not accepted: nothing written).  An unexpected
+    failure while writing rolls everything back and is raised."""
+    dataset = resolve_dataset(dataset)
+    today = today or date.today()
+    progress = progress or _quiet
+    loaded_by = loaded_by or current_user()
+    db_file = Path(db or settings.db_path())
+
+    if dry_run:
+        checked = _check(files, dataset=dataset, unit=unit, db=db_file, today=today,
+                         progress=progress, with_preview=False)
+        return _decide(checked.tables, checked.issues, checked.duplicates, checked.notes,
+                       accept_warnings=accept_warnings, dry_run=True)
+
+    with warehouse.write(db_file) as con:
+        con.execute("BEGIN")
+        try:
+            _ensure_initialised(con)
+            examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
+                                progress=progress)
+            result = _decide(examined.tables, examined.issues, examined.duplicates,
+                             examined.notes, accept_warnings=accept_warnings, dry_run=False)
+            if result.status != "loaded":
+                con.execute("ROLLBACK")
+                return result
+            progress(bilingual("progress_writing", rows=result.rows))
+            written = write_tables(con, examined.tables, examined.payloads,
+                                   loaded_by=loaded_by, loaded_at=datetime.now())
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    result.batch_ids = [w.batch_id for w in written]
+    result.notes.append(bilingual("loaded", rows=result.rows,
+                                  batch_ids=", ".join(str(w.batch_id) for w in written)))
+    for w in written:
+        for old in w.superseded:
+            result.notes.append(bilingual("batch_superseded", batch_id=old, by=w.batch_id))
+    return result
+
+
+def write_tables(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable],
+                 payloads: dict[str, tuple[bytes, str]], *, loaded_by: str,
+                 loaded_at: datetime) -> list[loader.BatchWritten]:
+    """One batch per (file, dataset), in the order given, then each file's
+    original archived once.  The caller owns the transaction."""
+    plans = loader.plan_batches(tables)
+    written = [loader.write_batch(con, plan, sha256=payloads[plan.file][1],
+                                  loaded_by=loaded_by, loaded_at=loaded_at)
+               for plan in plans]
+    for file_name in dict.fromkeys(plan.file for plan in plans):
+        data, sha = payloads[file_name]
+        loader.archive(data, sha, file_name)
+    return written
+
+
+def _decide(tables: list[ParsedTable], issues: list[Issue], duplicates: dict[str, int],
+            notes: list[str], *, accept_warnings: bool, dry_run: bool) -> LoadResult:
+    """What becomes of a load, before anything is written."""
+    result = LoadResult(
+        status="loaded",
+        datasets=list(dict.fromkeys(t.dataset for t in tables)),
+        rows=sum(len(t.frame) for t in tables),
+        units=sorted({u for t in tables for u in loader.batch_units(t.frame)}),
+        periods=sorted({p for t in tables for p in loader.batch_periods(t.dataset, t.frame)}),
+        issues=list(issues),
+        notes=list(notes),
+    )
+    errors = [i for i in issues if i.severity == ERROR]
+    warnings = [i for i in issues if i.severity == WARNING]
+    if not tables and not errors and duplicates:
+        result.status = "duplicate"
+        result.batch_ids = sorted(set(duplicates.values()))
+    elif errors:
+        result.status = "rejected"
+        result.notes.append(bilingual("rejected_errors", count=len(errors)))
+    elif warnings and not accept_warnings:
+        result.status = "rejected"
+        result.notes.append(bilingual("warnings_need_acceptance", count=len(warnings)))
+    elif dry_run:
+        result.status = "dry_run"
+        result.notes.append(bilingual("dry_run_ok", rows=result.rows))
+    return result
+
+
+# init, rollback, the batch log -------------------------------------------------
+def _initialised(con: duckdb.DuckDBPyConnection) -> bool:
+    (count,) = loader.first_row(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_batches'"
+    ))
+    return count > 0
+
+
+def _ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:
+    """A first load into a fresh file sets the warehouse up as ``init`` would."""
+    if not _initialised(con):
+        warehouse.create_schema(con)
+        reference.load_org_units(con, reference.read_org_units())
+
+
+def init(db: Path | str | None = None) -> int:
+    """Create the warehouse (schema and org units); safe to repeat.  Returns
+    the number of org units."""
+    with warehouse.write(Path(db) if db else None) as con:
+        con.execute("BEGIN")
+        try:
+            warehouse.create_schema(con)
+            count = reference.load_org_units(con, reference.read_org_units())
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return count
+
+
+def rollback(batch_id: int, *, db: Path | str | None = None,
+             now: datetime | None = None) -> loader.RolledBack:
+    """Undo one batch (see etl.load.rollback_batch); raises UnknownBatch or
+    AlreadyRolledBack with a bilingual message."""
+    db_file = Path(db or settings.db_path())
+    if not db_file.exists():
+        raise loader.UnknownBatch("batch_unknown", batch_id=batch_id)
+    with warehouse.write(db_file) as con:
+        if not _initialised(con):
+            raise loader.UnknownBatch("batch_unknown", batch_id=batch_id)
+        con.execute("BEGIN")
+        try:
+            done = loader.rollback_batch(con, batch_id, now=now or datetime.now())
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return done
+
+
+def batches(db: Path | str | None = None) -> pd.DataFrame:
+    """The batch log, oldest first (empty when there is no warehouse yet)."""
+    db_file = Path(db or settings.db_path())
+    if not db_file.exists():
+        return pd.DataFrame(columns=["batch_id", "dataset", "file_name", "sha256", "sheets",
+                                     "row_count", "units", "periods", "loaded_at",
+                                     "loaded_by", "status", "rolled_back_at", "note"])
+    with warehouse.read(db_file) as con:
+        return loader.list_batches(con)
+
+
+# The preview ---------------------------------------------------------------------
+CURRENT_IN_SCOPE_SQL = """
+    SELECT cur.* EXCLUDE (batch_id)
+    FROM {view} AS cur
+    JOIN (SELECT DISTINCT {scope} FROM incoming) AS s ON {match}
+"""
+
+
+def build_preview(con: duckdb.DuckDBPyConnection | None, tables: list[ParsedTable],
+                  towns: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compare each future batch with the current rows of its scope."""
+    summaries, changes = [], []
+    for plan in loader.plan_batches(tables):
+        spec = DATASETS[plan.dataset]
+        new = plan.frame.drop(columns=[c for c in plan.frame.columns if c.startswith("_")])
+        current = _current_in_scope(con, spec, new)
+        summary, changed = compare_rows(spec, new, current)
+        summary.insert(1, "file", plan.file)
+        changed.insert(1, "file", plan.file)
+        summaries.append(summary)
+        changes.append(changed)
+    preview = _concat(summaries, PREVIEW_COLUMNS)
+    change_frame = _concat(changes, CHANGE_COLUMNS)
+    names = dict(zip(towns["code"].astype(str), towns["name_zh"]))
+    for frame in (preview, change_frame):
+        frame.insert(frame.columns.get_loc("town_code") + 1, "town_zh",
+                     frame["town_code"].map(names).astype("object"))
+    return preview, change_frame
+
+
+PREVIEW_COLUMNS = ["dataset", "file", "town_code", "period", "rows", "added", "changed",
+                   "unchanged", "removed"]
+CHANGE_COLUMNS = ["dataset", "file", "town_code", "period", "key", "column", "column_zh",
+                  "old", "new"]
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _current_in_scope(con: duckdb.DuckDBPyConnection | None, spec: Dataset,
+                      new: pd.DataFrame) -> pd.DataFrame:
+    if con is None or not len(new):
+        return new.iloc[0:0].copy()
+    scope = ", ".join(spec.replace_scope)
+    match = " AND ".join(f"cur.{c} = s.{c}" for c in spec.replace_scope)
+    incoming = loader.storable_frame(new, list(spec.replace_scope))
+    con.register("incoming", incoming)
+    try:
+        # The view name and scope columns come from specs.py.
+        return con.execute(CURRENT_IN_SCOPE_SQL.format(view=spec.table, scope=scope,
+                                                       match=match)).df()
+    finally:
+        con.unregister("incoming")
+
+
+def _comparable(spec: Dataset, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Values as display strings, so that a DECIMAL from DuckDB and a float
+    from the parser, or a Timestamp and a date, compare equal."""
+    out = pd.DataFrame(index=frame.index)
+    kinds = {c.name: c.kind for c in spec.columns}
+    for name in columns:
+        values = frame[name] if name in frame.columns else pd.Series(None, index=frame.index)
+        out[name] = _display(values, kinds.get(name, "text"))
+    return out
+
+
+def _display(values: pd.Series, kind: str) -> pd.Series:
+    if kind == "month":
+        text = pd.to_datetime(values).dt.strftime("%Y-%m")
+    elif kind == "date":
+        text = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+    elif kind in ("count", "year"):
+        text = pd.to_numeric(values).round().astype("Int64").astype("str")
+    elif kind == "amount":
+        numbers = pd.to_numeric(values.astype("float64"))
+        text = numbers.map(lambda v: f"{v:.2f}" if pd.notna(v) else None)
+    elif kind == "number":
+        numbers = pd.to_numeric(values.astype("float64"))
+        text = numbers.map(lambda v: f"{v:.6f}".rstrip("0").rstrip(".") if pd.notna(v) else None)
+    else:
+        text = values.map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v))
+                          else str(v))
+    text = text.astype("object")
+    return text.where(values.notna() & text.notna(), "")
+
+
+def compare_rows(spec: Dataset, new: pd.DataFrame,
+                 current: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per town and period: added / changed / unchanged / removed rows, and
+    the old -> new value of every changed cell, matched by natural key."""
+    key = list(spec.key)
+    values = [c for c in dict.fromkeys([*(c.name for c in spec.columns), "town_code"])
+              if c not in key and (c in new.columns or c in current.columns)]
+    new_text = _comparable(spec, new, key + values)
+    old_text = _comparable(spec, current, key + values)
+    for column in loader.CARRY_OVER.get(spec.name, ()):
+        if column in values:
+            new_text[column] = new_text[column].mask(new_text[column] == "", None)
+    new_text["town_code"] = new["town_code"].astype(str).values
+    new_text["period"] = loader.period_labels(spec.name, new).values
+    old_text["period"] = (loader.period_labels(spec.name, current).values if len(current)
+                          else pd.Series(dtype="object"))
+    merged = new_text.merge(old_text, on=key, how="outer", suffixes=("", "_old"),
+                            indicator=True)
+    for column in loader.CARRY_OVER.get(spec.name, ()):
+        if column in values:
+            merged[column] = merged[column].fillna(merged[f"{column}_old"]).fillna("")
+    both = merged["_merge"] == "both"
+    only_old = merged["_merge"] == "right_only"
+    if "town_code" not in key:
+        merged["town_code"] = merged["town_code"].where(~only_old, merged["town_code_old"])
+    merged["period"] = merged["period"].where(~only_old, merged["period_old"])
+
+    differs = pd.DataFrame({c: merged[c] != merged[f"{c}_old"] for c in values})
+    row_changed = both & differs.any(axis=1)
+    outcome = pd.Series("added", index=merged.index)
+    outcome[both & ~row_changed] = "unchanged"
+    outcome[row_changed] = "changed"
+    outcome[only_old] = "removed"
+    counts = (pd.crosstab([merged["town_code"], merged["period"]], outcome)
+              .reindex(columns=["added", "changed", "unchanged", "removed"], fill_value=0)
+              .reset_index())
+    counts.columns.name = None
+    counts.insert(2, "rows", counts["added"] + counts["changed"] + counts["unchanged"])
+    counts.insert(0, "dataset", spec.name)
+
+    headers = {c.name: c.header_zh for c in spec.columns}
+    headers.setdefault("town_code", TOWN.header_zh)
+    records = []
+    changed_rows = merged[row_changed]
+    for column in values:
+        hit = changed_rows[differs.loc[row_changed, column]]
+        if not len(hit):
+            continue
+        records.append(pd.DataFrame({
+            "dataset": spec.name,
+            "town_code": hit["town_code"].values,
+            "period": hit["period"].values,
+            "key": hit[key].astype(str).agg(" · ".join, axis=1).values,
+            "column": column,
+            "column_zh": headers.get(column, column),
+            "old": hit[f"{column}_old"].values,
+            "new": hit[column].values,
+        }))
+    change_frame = (pd.concat(records, ignore_index=True) if records
+                    else pd.DataFrame(columns=[c for c in CHANGE_COLUMNS if c != "file"]))
+    return counts, change_frame
