@@ -17,7 +17,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import periods
-from dashboard.filters import (PARAM_KEYS, Region, ViewFilter, children_of, city_of,
+from dashboard.filters import (LANGS, PARAM_KEYS, Region, ViewFilter, children_of, city_of,
                                latest_or_default, parse_view, regions_from_units)
 from dashboard.queries import meta
 from dashboard.strings import fmt_count, fmt_month, fmt_timestamp, period_text, t
@@ -47,6 +47,13 @@ def _requested_params() -> dict:
         if saved:
             params = {**params, **saved}
     return params
+
+
+def current_lang() -> str:
+    """The UI language of this view, before the sidebar is drawn (app.py
+    needs it for the navigation titles)."""
+    lang = _requested_params().get("lang")
+    return lang if lang in LANGS else "zh"
 
 
 def _set_params(changes: dict[str, str]) -> None:

@@ -1,0 +1,42 @@
+"""Entry point: declares the pages and nothing else.
+
+    streamlit run app.py
+
+On a first start with no warehouse, the demo warehouse is built (with a
+progress bar) before any page runs.  ``?present=1`` opens presentation mode
+with the navigation hidden.
+"""
+import streamlit as st
+
+from dashboard.strings import t
+from dashboard.ui import bootstrap
+from dashboard.ui.sidebar import current_lang
+
+# No page_icon: a ":material/..." favicon is fetched from Google's font CDN, and no
+# request may leave the machine.
+st.set_page_config(page_title=t("app.title", "zh"),
+                   layout="wide")
+lang = current_lang()
+bootstrap.ensure_warehouse(t("bootstrap.building", lang), t("bootstrap.ready", lang))
+
+present = st.query_params.get("present") == "1"
+pages = {
+    t("nav.dashboards", lang): [
+        st.Page("pages/overview.py", title=t("page.overview", lang), icon=":material/dashboard:",
+                default=not present),
+        st.Page("pages/mutual_aid.py", title=t("page.mutual_aid", lang),
+                icon=":material/medical_services:"),
+        st.Page("pages/summer_camps.py", title=t("page.summer_camps", lang),
+                icon=":material/child_care:"),
+        st.Page("pages/contracts.py", title=t("page.contracts", lang),
+                icon=":material/handshake:"),
+        st.Page("pages/stations.py", title=t("page.stations", lang), icon=":material/map:"),
+        st.Page("pages/present.py", title=t("page.present", lang), icon=":material/slideshow:",
+                default=present),
+    ],
+    t("nav.data", lang): [
+        st.Page("pages/upload.py", title=t("page.upload", lang), icon=":material/upload_file:"),
+        st.Page("pages/admin.py", title=t("page.admin", lang), icon=":material/inventory:"),
+    ],
+}
+st.navigation(pages, position="hidden" if present else "sidebar").run()
