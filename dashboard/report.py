@@ -162,18 +162,9 @@ def _read(con, vf: ViewFilter, comparisons: list[_Comparison]) -> _Figures:
 
 
 def _camp_years(con, vf: ViewFilter) -> pd.DataFrame:
-    """camps.by_year over every year loaded, its record flags replaced by the
-    report's rule (strictly above every other loaded year, later ones too),
-    so that the chart's "创历史新高" and the sentence under it agree."""
-    years = camps.by_year(con, vf.prefix, EVERY_YEAR)
-    if years.empty:
-        return years
-    children = dict(zip(years["year"].astype(int), years["children_enrolled"].astype(float)))
-    classes = dict(zip(years["year"].astype(int), years["classes"].astype(float)))
-    return years.assign(
-        record_children=[rt.is_record(int(y), children) for y in years["year"]],
-        record_classes=[rt.is_record(int(y), classes) for y in years["year"]],
-    )
+    """camps.by_year over every year loaded: the chart's record stars and the
+    sentence under it (report_text.is_record) follow the same rule."""
+    return camps.by_year(con, vf.prefix, EVERY_YEAR)
 
 
 def _total(frame: pd.DataFrame, column: str):

@@ -6,9 +6,10 @@ in the register of a Chinese work report ("2024年，安海镇共开设职工子
 English.  Every claim is computed from the numbers passed in, never assumed:
 
 * "创历史新高" (a record) is said only when the value is strictly higher than
-  the value of every other year loaded — later years included, so a deck
-  about 2024 made in 2026 does not call 2024 a record that 2025 beat — and at
-  least one other year is loaded to compare with;
+  the value of every earlier year loaded, and at least one earlier year is
+  loaded to compare with.  This is the same rule as camps.by_year's flags
+  (the chart's stars): a 2024 that beat every year before it set a record,
+  even if 2025 later beat it, so a deck about 2024 says so whenever it is made;
 * otherwise the sentence says what is true: the change from the previous year,
   or nothing beyond the figures when there is no previous year.
 
@@ -109,11 +110,12 @@ def _in(period: str, lang: str) -> str:
 # Records -----------------------------------------------------------------------
 
 def is_record(year: int, values_by_year: dict[int, float]) -> bool:
-    """True when ``year``'s value is strictly above every other loaded year's,
-    and there is at least one other year to beat."""
+    """True when ``year``'s value is strictly above every earlier loaded
+    year's, and there is at least one earlier year to beat (the rule of
+    camps.by_year's record flags)."""
     if year not in values_by_year:
         return False
-    others = [v for y, v in values_by_year.items() if y != year and v is not None]
+    others = [v for y, v in values_by_year.items() if y < year and v is not None]
     return bool(others) and all(values_by_year[year] > v for v in others)
 
 

@@ -147,14 +147,12 @@ def test_a_period_after_the_data_gives_a_short_deck_that_says_so(demo_db):
     assert [text(s, deck.SHAPE_TITLE) for s in slides_] == ["安海镇工会工作数据汇报", "暂无数据", "数据说明"]
 
 
-def test_the_record_claim_follows_the_loaded_years(demo_db, slides):
-    with warehouse.read(demo_db) as con:
-        years = camps.by_year(con, ANHAI, report.EVERY_YEAR)
-    children = dict(zip(years["year"], years["children_enrolled"]))
-    classes = dict(zip(years["year"], years["classes"]))
-    record = all(children[2024] > v for y, v in children.items() if y != 2024) and \
-        all(classes[2024] > v for y, v in classes.items() if y != 2024)
-    assert ("人数及班次均创历史新高" in text(slides[3], deck.SHAPE_SENTENCES)) == record
+def test_the_2024_camps_slide_says_the_published_record_sentence(slides):
+    # The demo's 安海镇 camps grow 2022 -> 2023 -> 2024 (15, 18, 21 classes), so
+    # 2024 beat every earlier year: the published sentence holds word for word,
+    # although 2025 later did better (a record is judged against earlier years).
+    assert "2024年，安海镇共开设职工子女暑托班21个班级，579名职工子女报名参加，人数及班次均创历史新高。" in \
+        text(slides[3], deck.SHAPE_SENTENCES)
 
 
 def runs_of(slide):
