@@ -31,6 +31,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.stations": ("工会驿站", "Rest stations"),
     "page.upload": ("数据上传", "Upload data"),
     "page.admin": ("数据管理", "Data management"),
+    "page.present": ("汇报模式", "Presentation"),
+    "nav.dashboards": ("数据看板", "Dashboards"),
+    "nav.data": ("数据报送", "Data"),
+    "bootstrap.building": ("首次启动：正在生成演示数据库", "First start: building the demo warehouse"),
+    "bootstrap.ready": ("演示数据库已就绪", "Demo warehouse ready"),
     "page.view_caption": ("{region} · {period} · {comparison}", "{region} · {period} · {comparison}"),
 
     # Programmes: one name each, used for headings, legends, subplot titles

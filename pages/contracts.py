@@ -6,13 +6,14 @@ import streamlit as st
 from dashboard import charts
 from dashboard.queries import contracts
 from dashboard.strings import t
-from dashboard.ui import widgets
+from dashboard.ui import present, widgets
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import page_start, source_stamp
 
 RENEWAL_WINDOW_DAYS = 90
 
 vf = page_start("contracts")
+present.meeting_tools(vf)
 if not widgets.empty_period(vf) and widgets.contracts_cards(vf, detail=True):
     signed = run(contracts.signed_by_month, **vf.span())
     by_type = run(contracts.in_force_by_type, **vf.at_end())
@@ -21,12 +22,12 @@ if not widgets.empty_period(vf) and widgets.contracts_cards(vf, detail=True):
         if signed.empty:
             st.info(t("empty.signed", vf.lang))
         else:
-            widgets.chart(charts.contracts_signed(signed, vf.shown.month_labels(), vf.lang))
+            widgets.chart(charts.contracts_signed(signed, vf.shown.month_labels(), vf.lang), vf)
     with right:
         if by_type.empty:
             st.info(t("empty.in_force", vf.lang))
         else:
-            widgets.chart(charts.contracts_in_force_by_type(by_type, vf.lang))
+            widgets.chart(charts.contracts_in_force_by_type(by_type, vf.lang), vf)
     coverage = run(contracts.coverage_by_town, **vf.at_end())
     if not coverage.empty:
         widgets.ranking_chart(charts.coverage_by_town(coverage, vf.lang), vf, key="contracts-coverage")

@@ -5,23 +5,24 @@ import streamlit as st
 from dashboard import charts
 from dashboard.queries import mutual_aid
 from dashboard.strings import t
-from dashboard.ui import widgets
+from dashboard.ui import present, widgets
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import page_start, source_stamp
 
 vf = page_start("mutual_aid")
+present.meeting_tools(vf)
 if not widgets.empty_period(vf) and widgets.mutual_aid_cards(vf, detail=True):
     months = vf.shown.month_labels()
     claims = run(mutual_aid.claims_by_month, **vf.span())
     left, right = st.columns(2)
     with left:
         widgets.chart(charts.enrolment_by_scheme(run(mutual_aid.enrolment_by_scheme, **vf.span()),
-                                                 months, vf.lang))
+                                                 months, vf.lang), vf)
     with right:
-        widgets.chart(charts.claims_combo(claims, months, vf.lang))
+        widgets.chart(charts.claims_combo(claims, months, vf.lang), vf)
     left, right = st.columns(2)
     with left:
-        widgets.chart(charts.average_payout(claims, months, vf.lang))
+        widgets.chart(charts.average_payout(claims, months, vf.lang), vf)
     with right:
         ranking = run(mutual_aid.town_ranking, **vf.ranking_span())
         widgets.ranking_chart(charts.town_ranking(ranking, "claims_paid_yuan", vf.lang,

@@ -5,11 +5,12 @@ import streamlit as st
 from dashboard import charts, periods
 from dashboard.queries import overview
 from dashboard.strings import t
-from dashboard.ui import widgets
+from dashboard.ui import present, widgets
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import page_start, source_stamp
 
 vf = page_start("overview")
+present.meeting_tools(vf)
 if not widgets.empty_period(vf):
     top_left, top_right = st.columns(2)
     bottom_left, bottom_right = st.columns(2)
@@ -27,7 +28,7 @@ if not widgets.empty_period(vf):
         widgets.stations_cards(vf)
 
     widgets.chart(charts.trend_small_multiples(run(overview.monthly_trends, **vf.span()),
-                                               vf.shown.month_labels(), vf.lang))
+                                               vf.shown.month_labels(), vf.lang), vf)
 
     metric = widgets.ranking_metric(vf, charts.RANKING_METRICS)
     ranking = run(overview.town_ranking, **vf.ranking_span())
@@ -37,7 +38,7 @@ if not widgets.empty_period(vf):
 
     last = vf.shown.last
     matrix = run(overview.reporting_matrix, prefix=vf.prefix, first=periods.add_months(last, -11), last=last)
-    widgets.chart(charts.reporting_heatmap(matrix, vf.lang))
+    widgets.chart(charts.reporting_heatmap(matrix, vf.lang), vf)
     widgets.missing_reports(vf)
 
 source_stamp(vf)

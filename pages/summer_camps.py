@@ -5,11 +5,12 @@ import streamlit as st
 from dashboard import charts
 from dashboard.queries import camps
 from dashboard.strings import t
-from dashboard.ui import widgets
+from dashboard.ui import present, widgets
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import page_start, source_stamp
 
 vf = page_start("summer_camps")
+present.meeting_tools(vf)
 if not widgets.empty_period(vf) and widgets.camps_cards(vf, detail=True):
     years = vf.years()
     by_year = run(camps.by_year, prefix=vf.prefix, last_year=years["last_year"])
@@ -17,14 +18,14 @@ if not widgets.empty_period(vf) and widgets.camps_cards(vf, detail=True):
     left, right = st.columns(2)
     with left:
         widgets.chart(charts.camps_by_year(by_year, vf.lang,
-                                           range(years["first_year"], years["last_year"] + 1)))
+                                           range(years["first_year"], years["last_year"] + 1)), vf)
     with right:
-        widgets.chart(charts.new_form_share(by_year, vf.lang))
+        widgets.chart(charts.new_form_share(by_year, vf.lang), vf)
     left, right = st.columns(2)
     with left:
         widgets.ranking_chart(charts.camps_by_town(by_town, vf.lang), vf, key="camps-by-town")
     with right:
-        widgets.chart(charts.enrolment_vs_capacity(by_town, vf.lang))
+        widgets.chart(charts.enrolment_vs_capacity(by_town, vf.lang), vf)
     st.subheader(t("camps.classes", vf.lang))
     widgets.table(run(camps.class_list, **years), vf, title=t("camps.classes", vf.lang),
                   key="camps-classes", value_columns=("class_type",))

@@ -285,3 +285,16 @@ def test_a_table_exports_as_csv_and_as_a_stamped_workbook(fixture_db):
     assert stamp["地区"] == "安海镇" and stamp["时段"] == "2024-01 至 2024-06" and stamp["数据截至"] == "2024-06"
     rows = list(book["集体合同"].iter_rows(values_only=True))
     assert rows[1][:3] == ("AH-A-001", "安海镇", "工资集体合同") and len(rows) == 11
+
+
+# Chart images ---------------------------------------------------------------------------
+
+def test_every_chart_saves_a_png_named_after_its_title_and_the_view(app):
+    # The chart's camera button (下载图片) is plotly's own, drawn in the browser;
+    # what we control is its file name: the chart's title, region and period.
+    at = app("pages/mutual_aid.py", **ANHAI, **{"from": "2024-01", "to": "2024-06"})
+    configs = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+    names = [c["toImageButtonOptions"]["filename"] for c in configs]
+    assert "补助人次与金额_安海镇_2024-01_2024-06" in names
+    assert all(c["toImageButtonOptions"]["format"] == "png" for c in configs)
+    assert all(name.endswith("_安海镇_2024-01_2024-06") for name in names)

@@ -200,6 +200,15 @@ def leave_button(vf: ViewFilter) -> None:
 
 # The deck --------------------------------------------------------------------------
 
+def meeting_tools(vf: ViewFilter) -> None:
+    """The sidebar's 汇报 section on every dashboard page: presentation mode
+    and the deck, both for the view on screen."""
+    with st.sidebar:
+        st.divider()
+        present_link(vf)
+        deck_button(vf)
+
+
 def deck_state_key(vf: ViewFilter) -> str:
     """Where the session keeps the deck built for this view."""
     return "deck-" + "-".join(f"{k}={v}" for k, v in sorted(vf.to_params().items()))
