@@ -12,8 +12,9 @@ from dashboard.strings import t
 from dashboard.ui import bootstrap
 from dashboard.ui.sidebar import current_lang
 
-# No page_icon: a ":material/..." favicon is fetched from Google's font CDN, and no
-# request may leave the machine.
+# No page_icon and no page icons: Streamlit turns a page's ":material/…:" or
+# emoji icon into a favicon fetched from Google's font CDN, and no request may
+# leave the machine.  The default favicon is served by Streamlit itself.
 st.set_page_config(page_title=t("app.title", "zh"),
                    layout="wide")
 lang = current_lang()
@@ -22,21 +23,18 @@ bootstrap.ensure_warehouse(t("bootstrap.building", lang), t("bootstrap.ready", l
 present = st.query_params.get("present") == "1"
 pages = {
     t("nav.dashboards", lang): [
-        st.Page("pages/overview.py", title=t("page.overview", lang), icon=":material/dashboard:",
+        st.Page("pages/overview.py", title=t("page.overview", lang),
                 default=not present),
-        st.Page("pages/mutual_aid.py", title=t("page.mutual_aid", lang),
-                icon=":material/medical_services:"),
-        st.Page("pages/summer_camps.py", title=t("page.summer_camps", lang),
-                icon=":material/child_care:"),
-        st.Page("pages/contracts.py", title=t("page.contracts", lang),
-                icon=":material/handshake:"),
-        st.Page("pages/stations.py", title=t("page.stations", lang), icon=":material/map:"),
-        st.Page("pages/present.py", title=t("page.present", lang), icon=":material/slideshow:",
+        st.Page("pages/mutual_aid.py", title=t("page.mutual_aid", lang)),
+        st.Page("pages/summer_camps.py", title=t("page.summer_camps", lang)),
+        st.Page("pages/contracts.py", title=t("page.contracts", lang)),
+        st.Page("pages/stations.py", title=t("page.stations", lang)),
+        st.Page("pages/present.py", title=t("page.present", lang),
                 default=present),
     ],
     t("nav.data", lang): [
-        st.Page("pages/upload.py", title=t("page.upload", lang), icon=":material/upload_file:"),
-        st.Page("pages/admin.py", title=t("page.admin", lang), icon=":material/inventory:"),
+        st.Page("pages/upload.py", title=t("page.upload", lang)),
+        st.Page("pages/admin.py", title=t("page.admin", lang)),
     ],
 }
 st.navigation(pages, position="hidden" if present else "sidebar").run()

@@ -29,3 +29,19 @@ def demo_dir() -> Path:
 def lock_timeout_s() -> float:
     """How long a reader or writer waits for the other before giving up."""
     return float(os.environ.get("UNION_LOCK_TIMEOUT", "30"))
+
+
+def max_upload_mb() -> float:
+    """The largest file the upload page accepts, in MB (``UNION_MAX_UPLOAD_MB``)."""
+    return float(os.environ.get("UNION_MAX_UPLOAD_MB", "20"))
+
+
+def max_upload_rows() -> int:
+    """The most rows one uploaded file may have (``UNION_MAX_UPLOAD_ROWS``)."""
+    return int(os.environ.get("UNION_MAX_UPLOAD_ROWS", "200000"))
+
+
+def report_due_day() -> int:
+    """A month's report is late when first loaded after this day of the
+    following month (``UNION_REPORT_DUE_DAY``)."""
+    return int(os.environ.get("UNION_REPORT_DUE_DAY", "10"))
