@@ -74,15 +74,15 @@ def archive_extension(file_name: str) -> str:
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""
 
 
-def archive_path(sha256: str, file_name: str) -> Path:
-    return settings.archive_dir() / f"{sha256}{archive_extension(file_name)}"
+def archive_path(sha256: str, file_name: str, db: Path | None = None) -> Path:
+    return settings.archive_dir(db) / f"{sha256}{archive_extension(file_name)}"
 
 
-def archive(data: bytes, sha256: str, file_name: str) -> Path:
+def archive(data: bytes, sha256: str, file_name: str, db: Path | None = None) -> Path:
     """Keep the original under its content hash (never the user's name).
     Written before the commit and atomically: if the commit then fails, an
     unreferenced copy is left, which is harmless."""
-    path = archive_path(sha256, file_name)
+    path = archive_path(sha256, file_name, db)
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -259,7 +259,7 @@ def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
                 con.execute("ROLLBACK")
                 return result
             progress(bilingual("progress_writing", rows=result.rows))
-            written = write_tables(con, examined.tables, examined.payloads,
+            written = write_tables(con, examined.tables, examined.payloads, db=db_file,
                                    loaded_by=loaded_by, loaded_at=datetime.now())
             con.execute("COMMIT")
         except BaseException:
@@ -276,7 +276,7 @@ def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
 
 def write_tables(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable],
                  payloads: dict[str, tuple[bytes, str]], *, loaded_by: str,
-                 loaded_at: datetime) -> list[loader.BatchWritten]:
+                 loaded_at: datetime, db: Path | None = None) -> list[loader.BatchWritten]:
     """One batch per (file, dataset), in the order given, then each file's
     original archived once.  The caller owns the transaction."""
     plans = loader.plan_batches(tables)
@@ -285,7 +285,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable],
                for plan in plans]
     for file_name in dict.fromkeys(plan.file for plan in plans):
         data, sha = payloads[file_name]
-        loader.archive(data, sha, file_name)
+        loader.archive(data, sha, file_name, db)
     return written
 
 

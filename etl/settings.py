@@ -15,10 +15,11 @@ def db_path() -> Path:
     return Path(os.environ.get("UNION_DB") or DATA_DIR / "warehouse.duckdb")
 
 
-def archive_dir() -> Path:
+def archive_dir(db: Path | None = None) -> Path:
     """Originals of loaded files, stored by sha256; lives beside the warehouse
-    so that a test's temporary warehouse gets a temporary archive."""
-    return db_path().parent / "archive"
+    (``db``, else the configured one) so that a test's or a benchmark's
+    temporary warehouse gets a temporary archive."""
+    return Path(db or db_path()).parent / "archive"
 
 
 def demo_dir() -> Path:

@@ -328,7 +328,7 @@ def _batches_tab(lang: str) -> None:
     original = loader.archive_path(batch["sha256"], batch["file_name"])
     download, rollback = st.columns(2)
     if original.exists():
-        download.download_button(t("admin.download_original", lang), data=original.read_bytes(),
+        download.download_button(t("admin.download_original", lang), data=original.read_bytes,  # read only when clicked
                                  file_name=batch["file_name"], key=f"admin_original_{batch_id}")
     else:
         download.caption(t("admin.original_missing", lang))
