@@ -19,6 +19,133 @@ CATALOG: dict[str, tuple[str, str, str]] = {
     # Filled in by the ETL modules; each module adds the codes it raises here,
     # never inline.  See tests/test_messages.py for the rule that every code
     # used in etl/ is in this table.
+    # Loading, batches and the command line (etl/load.py, etl/pipeline.py,
+    # etl/cli.py).  Severity "info" marks a note, not a problem: it is shown
+    # in the notes of a load, never counted by summary().
+    "dataset_unknown": (ERROR, "未知的数据集「{name}」，可选：{choices}",
+                        "Unknown dataset '{name}'; choose one of: {choices}"),
+    "unit_unknown": (ERROR, "未知的镇（街道）「{unit}」：请填写镇街全称、简称或 9 位代码",
+                     "Unknown town '{unit}': give its full name, short name or 9-digit code"),
+    "file_not_found": (ERROR, "找不到文件「{path}」", "File not found: '{path}'"),
+    "nothing_to_load": (ERROR, "文件中没有找到可导入的数据行", "No data rows to load were found in the files"),
+    "load_failed": (ERROR, "导入失败，已整体回滚，数据库未作任何改变：{error}",
+                    "The load failed and was rolled back; the warehouse is unchanged: {error}"),
+    "batch_unknown": (ERROR, "没有编号为 {batch_id} 的导入批次", "There is no load batch {batch_id}"),
+    "batch_already_rolled_back": (ERROR, "批次 {batch_id} 已于 {when} 撤销过，无需再次撤销",
+                                  "Batch {batch_id} was already rolled back at {when}"),
+    "warehouse_missing": (ERROR, "数据库尚未建立：请先运行 python -m etl init",
+                          "There is no warehouse yet: run python -m etl init first"),
+    "file_duplicate": ("info", "「{file_name}」已导入过（批次 {batch_id}），本次不重复导入",
+                       "'{file_name}' was already loaded as batch {batch_id}; nothing to do"),
+    "file_repeated": ("info", "「{file_name}」与「{first}」内容完全相同，只导入一次",
+                      "'{file_name}' has the same content as '{first}'; loaded once"),
+    "roster_aggregated": ("info", "名册：{people} 人已汇总，未保存个人信息",
+                          "roster: {people} people aggregated, no personal data kept"),
+    "rejected_errors": ("info", "有 {count} 个错误，未写入任何数据；请改正文件后重新导入",
+                        "{count} error(s): nothing was written; correct the file and load it again"),
+    "warnings_need_acceptance": ("info",
+                                 "有 {count} 个警告，未写入任何数据：核对无误后加 --accept-warnings"
+                                 "（网页上勾选“确认警告并导入”）重新导入",
+                                 "{count} warning(s), nothing was written: check them, then load "
+                                 "again with --accept-warnings (tick 'accept warnings' on the "
+                                 "upload page)"),
+    "dry_run_ok": ("info", "检查通过：可导入 {rows} 行（试运行，未写入）",
+                   "Check passed: {rows} rows would be loaded (dry run, nothing written)"),
+    "loaded": ("info", "已导入 {rows} 行（批次 {batch_ids}）", "Loaded {rows} rows (batch {batch_ids})"),
+    "batch_superseded": ("info", "批次 {batch_id} 的数据已全部被批次 {by} 替换",
+                         "All rows of batch {batch_id} are now replaced by batch {by}"),
+    "batch_rolled_back": ("info", "批次 {batch_id}（{dataset}，{file_name}）已撤销：移除 {removed} 行，恢复 {restored} 行",
+                          "Batch {batch_id} ({dataset}, {file_name}) rolled back: {removed} rows removed, "
+                          "{restored} rows restored"),
+    "warehouse_ready": ("info", "数据库已就绪：{path}（{units} 个组织单位）",
+                        "Warehouse ready: {path} ({units} org units)"),
+    "progress_reading": ("info", "正在读取并检查 {count} 个文件……", "Reading and checking {count} file(s)..."),
+    "progress_writing": ("info", "正在写入数据库（{rows} 行）……", "Writing {rows} rows to the warehouse..."),
+    # Reading, recognising and validating uploaded files (etl/read.py,
+    # etl/tables.py, etl/validate.py, etl/parse.py).  Where the problem is
+    # (file, sheet, row, column, cell) travels in the Issue, not the text.
+    "empty_file": (ERROR, "文件是空的，没有任何内容", "The file is empty"),
+    "unsupported_file_type": (ERROR, "不支持的文件类型「{ext}」；请上传 {supported} 文件",
+                              "Unsupported file type '{ext}'; upload a {supported} file"),
+    "not_a_spreadsheet": (ERROR, "文件扩展名是「{ext}」，但内容不是 Excel 工作簿（像是文本或网页）；"
+                                 "请在 Excel 中打开后“另存为” .xlsx，或把扩展名改为 .csv",
+                          "The file is named '{ext}' but is not an Excel workbook (it looks like text "
+                          "or a web page); open it in Excel and 'Save as' .xlsx, or rename it .csv"),
+    "unreadable_file": (ERROR, "文件已损坏或不是有效的 Excel/CSV 文件，无法读取；请重新导出后上传",
+                        "The file is damaged or not a valid Excel/CSV file; export it again and upload"),
+    "password_protected": (ERROR, "工作簿设置了打开密码，无法读取；请取消密码后再上传",
+                           "The workbook is password-protected; remove the password and upload again"),
+    "unknown_encoding": (ERROR, "无法识别 CSV 文件的文字编码；请用 Excel “另存为” CSV UTF-8",
+                         "The CSV file's text encoding is not recognised; save it as 'CSV UTF-8' in Excel"),
+    "no_table_found": (ERROR, "文件中没有找到可识别的表格（工作表：{sheets}）；表头应包含模板中的列名，"
+                              "如「月份」「镇（街道）」",
+                       "No recognisable table in the file (sheets: {sheets}); the header should use "
+                       "the template's column names, e.g. 月份, 镇（街道）"),
+    "missing_column": (ERROR, "「{dataset_zh}」表缺少必填列：{missing_zh}。文件中未识别的列：{unknown_zh}",
+                       "The {dataset_en} table lacks required column(s): {missing_en}. Columns in the "
+                       "file not understood: {unknown_en}"),
+    "more_issues": (ERROR, "同类问题（{kind}）还有 {count} 处，未逐一列出",
+                    "{count} more problem(s) of the same kind ({kind}) not listed one by one"),
+    "more_warnings": (WARNING, "同类警告（{kind}）还有 {count} 处，未逐一列出",
+                      "{count} more warning(s) of the same kind ({kind}) not listed one by one"),
+    "missing_value": (ERROR, "「{header_zh}」不能为空", "'{header_zh}' must not be blank"),
+    "bad_number": (ERROR, "「{value}」不是有效的{expected_zh}", "'{value}' is not {expected_en}"),
+    "negative_value": (ERROR, "不能为负数：{value}", "Must not be negative: {value}"),
+    "not_whole_number": (ERROR, "应为整数：{value}", "Must be a whole number: {value}"),
+    "too_many_decimals": (ERROR, "金额最多保留两位小数：{value}",
+                          "An amount has at most 2 decimals: {value}"),
+    "out_of_range": (ERROR, "数值 {value} 超出允许范围（{low} 至 {high}）",
+                     "Value {value} is outside the allowed range ({low} to {high})"),
+    "bad_month": (ERROR, "「{value}」不是有效的月份，请写成 2024-07 或 2024年7月",
+                  "'{value}' is not a month; write e.g. 2024-07 or 2024年7月"),
+    "bad_date": (ERROR, "「{value}」不是有效的日期，请写成 2024-07-15",
+                 "'{value}' is not a date; write e.g. 2024-07-15"),
+    "bad_year": (ERROR, "「{value}」不是有效的年份，请写成 2024", "'{value}' is not a year; write e.g. 2024"),
+    "future_month": (ERROR, "月份 {value} 晚于当前月份 {today}", "Month {value} is after the current month {today}"),
+    "month_too_early": (ERROR, "月份 {value} 早于 2000 年，请检查", "Month {value} is before 2000; check it"),
+    "future_year": (ERROR, "年度 {value} 晚于今年（{today}）", "Year {value} is after this year ({today})"),
+    "bad_choice": (ERROR, "「{value}」不是可选值，应为：{choices}", "'{value}' is not allowed; choose one of: {choices}"),
+    "unknown_town": (ERROR, "未知的镇（街道）「{value}」{hint_zh}", "Unknown town '{value}'{hint_en}"),
+    "ambiguous_town": (ERROR, "「{value}」对应多个镇（街道）：{candidates}；请写全称或代码",
+                       "'{value}' matches several towns: {candidates}; give the full name or code"),
+    "unknown_station": (ERROR, "未知的驿站「{value}」{hint_zh}；新驿站请先导入驿站名册",
+                        "Unknown station '{value}'{hint_en}; load a register with new stations first"),
+    "ambiguous_station": (ERROR, "「{value}」对应多个驿站：{candidates}；请填写驿站编号",
+                          "'{value}' matches several stations: {candidates}; give the station id"),
+    "town_not_named": (ERROR, "无法确定本表属于哪个镇（街道）（标题：{title}）：请增加「镇（街道）」列，"
+                              "或导入时指定单位（--unit）",
+                       "Cannot tell which town this sheet is about (title: {title}): add a 镇（街道） "
+                       "column or name the unit when loading (--unit)"),
+    "month_not_named": (ERROR, "无法确定本表的月份（标题：{title}）：请增加「月份」列，或在标题中写明如 2024年7月",
+                        "Cannot tell which month this sheet is about (title: {title}): add a 月份 "
+                        "column or state it in the title, e.g. 2024年7月"),
+    "year_not_named": (ERROR, "无法确定本表的年度（标题：{title}）：请增加「年度」列，或在标题中写明如 2024年",
+                       "Cannot tell which year this sheet is about (title: {title}): add a 年度 column "
+                       "or state it in the title, e.g. 2024年"),
+    "roster_unsupported": (ERROR, "「{dataset_zh}」不接受个人名单（含姓名/身份证号/电话），请按模板填写汇总数",
+                           "{dataset_en} cannot be loaded from a list of people (names/ID/phone "
+                           "numbers); fill in the template's totals"),
+    "expiry_before_signing": (ERROR, "到期日期 {left} 早于签订日期 {right}",
+                              "Expiry date {left} is before the signing date {right}"),
+    "end_before_start": (ERROR, "结班日期 {left} 早于开班日期 {right}",
+                         "End date {left} is before the start date {right}"),
+    "workers_below_enterprises": (ERROR, "覆盖职工人数 {left} 少于覆盖企业数 {right}",
+                                  "Workers covered ({left}) fewer than enterprises covered ({right})"),
+    "new_form_exceeds_children": (ERROR, "新就业形态劳动者子女 {left} 人多于报名人数 {right} 人",
+                                  "Children of new-form workers ({left}) exceed children enrolled ({right})"),
+    "claims_exceed_members": (ERROR, "补助人次 {left} 多于参保人数 {right}",
+                              "Claims ({left}) exceed members enrolled ({right})"),
+    "coords_swapped": (ERROR, "经纬度似乎填反了：经度 {lon}，纬度 {lat}（泉州约为经度 118、纬度 25）",
+                       "Longitude and latitude look swapped: lon {lon}, lat {lat} (Quanzhou is about "
+                       "lon 118, lat 25)"),
+    "outside_quanzhou": (ERROR, "坐标（经度 {lon}，纬度 {lat}）不在泉州市范围内",
+                         "The point (lon {lon}, lat {lat}) is not in Quanzhou"),
+    "total_mismatch": (ERROR, "「{label}」行为 {stated}，但上方 {rows} 行数据之和为 {added}",
+                       "The '{label}' row says {stated} but the {rows} data rows add up to {added}"),
+    "value_spike": (WARNING, "{town} {period} 的数值 {value} 超过近 {window_zh}中位数 {median} 的 {factor} 倍，请核实",
+                    "{town} {period}: {value} is over {factor} times the median of the last "
+                    "{window_en} ({median}); please check"),
+    "duplicate_key": (ERROR, "重复的行（{key}），与{first_zh}相同", "Duplicate row ({key}): same as {first_en}"),
 }
 
 
