@@ -34,9 +34,16 @@ from etl.tables import ROSTER_DATASETS, RawColumn, RawTable
 # not bury the other problems.
 MAX_LISTED = 50
 EARLIEST_MONTH = date(2000, 1, 1)
-# Flows (not stocks) compared with the town's usual monthly value.
-FLOW_COLUMNS = ("claims", "claims_paid_yuan", "visits", "new_enrolments", "children_enrolled")
+# Flows (not stocks) compared with the town's usual monthly value.  Not
+# new_enrolments: enrolment renews every January, so a January is always far
+# above the months before it and the warning would only teach people to tick
+# the box without reading.
+FLOW_COLUMNS = ("claims", "claims_paid_yuan", "visits", "children_enrolled")
 SPIKE_FACTOR = 3
+# ...and by at least this much, so that a median of 1 claim does not make 4
+# claims a warning.
+SPIKE_MIN_EXCESS = {"claims_paid_yuan": 1000.0}
+SPIKE_MIN_EXCESS_DEFAULT = 10.0
 SPIKE_MIN_PERIODS = 3
 SPIKE_WINDOW_MONTHS = 12
 SPIKE_WINDOW_YEARS = 3      # summer camps are yearly: their "usual" is the last 3 years
@@ -589,7 +596,9 @@ def check_spikes(raw: RawTable, frame: pd.DataFrame, spec: Dataset, lookups: Loo
         values = pd.to_numeric(frame[flow], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         value = np.bincount(inverse, weights=np.nan_to_num(values[rows]), minlength=len(cells))
         col = raw.columns[flow]
-        for i in np.flatnonzero(enough & (median > 0) & (value > SPIKE_FACTOR * median)):
+        excess = SPIKE_MIN_EXCESS.get(flow, SPIKE_MIN_EXCESS_DEFAULT)
+        spikes = enough & (median > 0) & (value > SPIKE_FACTOR * median) & (value - median >= excess)
+        for i in np.flatnonzero(spikes):
             first = int(rows[first_of[i]])
             row = int(frame["_row"].iat[first])     # a roster's frame is aggregated
             log.add("value_spike", row=row, column=col.header,

@@ -251,6 +251,25 @@ def test_claims_over_three_times_the_towns_median_warn():
     assert spike.message_zh == "安海镇 2024-07 的数值 80 超过近 3 个月中位数 22 的 3 倍，请核实"
 
 
+def test_a_small_median_needs_a_real_jump_before_it_warns():
+    # 4 claims over a usual 1 is four times the median but only 3 claims more:
+    # not worth making the uploader tick a box.
+    context = make_context(history=history({"2024-04": 1, "2024-05": 1, "2024-06": 1}))
+    table = parse_csv(AID + "2024-07,安海镇,职工住院医疗互助,10995,4,12000\n", context)
+    assert table.issues == []
+
+
+def test_januarys_renewal_is_not_a_spike():
+    # Enrolment renews in January: 10,995 new enrolments over a usual 0-20 is
+    # the calendar, not a typo, so new_enrolments is never compared.
+    renewals = history({"2023-10": 20, "2023-11": 22, "2023-12": 20})
+    renewals["mutual_aid"]["new_enrolments"] = 15
+    context = make_context(history=renewals)
+    table = parse_csv("月份,镇（街道）,互助项目,参保人数,新增参保人数,补助人次,补助金额（元）\n"
+                      "2024-01,安海镇,职工住院医疗互助,10995,10995,21,60000\n", context)
+    assert table.issues == []
+
+
 def test_no_warning_with_less_than_three_months_of_history():
     context = make_context(history=history({"2024-05": 2, "2024-06": 2}))
     table = parse_csv(AID + "2024-07,安海镇,职工住院医疗互助,10995,80,61200\n", context)
