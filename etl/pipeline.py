@@ -247,12 +247,26 @@ def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
         return _decide(checked.tables, checked.issues, checked.duplicates, checked.notes,
                        accept_warnings=accept_warnings, dry_run=True)
 
+    # Read and validate under a read-only connection, so that the dashboard
+    # keeps answering while a large file is parsed; the write lock is then
+    # held only to write.  If another load or rollback committed in between,
+    # the files are examined again under the lock (duplicates, replaced rows
+    # and history must be those of the warehouse being written).
+    examined, seen_state = None, None
+    if db_file.exists():
+        with warehouse.read(db_file) as con:
+            if _initialised(con):
+                seen_state = _state(con)
+                examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
+                                    progress=progress)
+
     with warehouse.write(db_file) as con:
         con.execute("BEGIN")
         try:
             _ensure_initialised(con)
-            examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
-                                progress=progress)
+            if examined is None or _state(con) != seen_state:
+                examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
+                                    progress=progress)
             result = _decide(examined.tables, examined.issues, examined.duplicates,
                              examined.notes, accept_warnings=accept_warnings, dry_run=False)
             if result.status != "loaded":
@@ -319,6 +333,17 @@ def _decide(tables: list[ParsedTable], issues: list[Issue], duplicates: dict[str
 
 
 # init, rollback, the batch log -------------------------------------------------
+STATE_SQL = """
+SELECT count(*), max(batch_id), max(rolled_back_at), (SELECT count(*) FROM org_units)
+FROM load_batches
+"""
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes with every committed load, rollback or init."""
+    return loader.first_row(con.execute(STATE_SQL))
+
+
 def _initialised(con: duckdb.DuckDBPyConnection) -> bool:
     (count,) = loader.first_row(con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_batches'"

@@ -106,3 +106,26 @@ def test_readers_querying_back_to_back_do_not_keep_a_load_out(empty_db):
 
     assert load.returncode == 0, load.stderr
     assert set(queries) <= {0, 2} and queries[-1] == 2
+
+
+def test_a_load_that_commits_while_a_file_is_being_read_is_taken_into_account(empty_db, monkeypatch):
+    # Files are read and validated before the write lock is taken, so that
+    # dashboards keep answering meanwhile.  A colleague's load of the very same
+    # file commits in that gap: ours must see it (a duplicate, not a second batch).
+    from etl import pipeline
+
+    july = [(JULY.name, JULY.read_bytes())]
+    real_write = warehouse.write
+
+    def write_after_a_colleague(db=None, timeout_s=None):
+        monkeypatch.setattr(warehouse, "write", real_write)
+        assert pipeline.load(july, db=empty_db, loaded_by="colleague").status == "loaded"
+        return real_write(db, timeout_s)
+
+    monkeypatch.setattr(warehouse, "write", write_after_a_colleague)
+    ours = pipeline.load(july, db=empty_db, loaded_by="me")
+
+    assert ours.status == "duplicate"
+    with warehouse.read(empty_db) as con:
+        assert con.execute("SELECT loaded_by FROM load_batches").fetchall() == [("colleague",)]
+        assert con.execute("SELECT count(*) FROM mutual_aid").fetchone() == (2,)
