@@ -94,7 +94,18 @@ def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
 
 
 def _names(df: pd.DataFrame, lang: str, zh: str = "name_zh", en: str = "name_en") -> list[str]:
-    return list(df[en] if lang == "en" else df[zh])
+    """Town names for a category axis.  Two towns may share a name (官桥镇 is in
+    安溪县 and in 南安市) and a category axis would draw them as one row, so a
+    shared name carries its code."""
+    names = list(df[en] if lang == "en" else df[zh])
+    if "town_code" not in df:
+        return names
+    codes = list(df["town_code"])
+    codes_of: dict[str, set] = {}
+    for name, code in zip(names, codes):
+        codes_of.setdefault(name, set()).add(code)
+    return [f"{name}（{code}）" if len(codes_of[name]) > 1 else name
+            for name, code in zip(names, codes)]
 
 
 def _plain(values) -> list:

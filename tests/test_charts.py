@@ -3,6 +3,7 @@ in their traces, in Chinese and English."""
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
@@ -188,3 +189,15 @@ def test_type_is_large_enough_for_a_projector(fixture_con, build):
     layout = spec(build(fixture_con))["layout"]
     assert layout["font"]["size"] >= 16 and layout["title"]["font"]["size"] >= 20
     assert layout["font"]["family"].startswith("Noto Sans CJK SC")
+
+
+def test_two_towns_with_one_name_stay_two_rows():
+    # 官桥镇 is a town of 安溪县 and of 南安市.  The reporting heatmap of the whole
+    # city once failed to pivot on the shared name; each must keep its own row.
+    matrix = pd.DataFrame({
+        "dataset": "mutual_aid", "month": ["2026-10"] * 2,
+        "town_code": ["350524103", "350583118"], "name_zh": "官桥镇", "name_en": "Guanqiao Town",
+        "status": ["reported", "missing"]})
+    fig = charts.reporting_heatmap(matrix, "zh")
+    assert list(fig.data[0].y) == ["官桥镇（350524103）", "官桥镇（350583118）"]
+    assert [list(row) for row in fig.data[0].z] == [[2], [1]]  # reported, missing
