@@ -22,3 +22,16 @@ def empty_db(tmp_path, monkeypatch) -> Path:
         reference.load_org_units(con, reference.read_org_units())
         con.execute("COMMIT")
     return db
+
+
+@pytest.fixture(scope="session")
+def demo_city_db(tmp_path_factory) -> Path:
+    """The real city demo (all of 泉州市, 2022-01 .. 2026-10), built once per
+    session through the same path as uploads (about 20 s)."""
+    from datetime import date
+
+    from etl.demo import build_demo_warehouse
+
+    db = tmp_path_factory.mktemp("demo_city") / "warehouse.duckdb"
+    build_demo_warehouse(db, scale="city", today=date(2026, 11, 23))
+    return db
