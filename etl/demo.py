@@ -22,6 +22,8 @@ from etl import demo_files, demo_world, pipeline, reference, settings, warehouse
 from etl.specs import DATASETS
 
 SCALES = ("town", "city")
+# Generated directly in DuckDB by etl/synthetic.py (no spreadsheets).
+SYNTHETIC_SCALES = ("province", "nation")
 MANIFEST = "MANIFEST.txt"
 LOADED_BY = "demo"
 Progress = Callable[[float, str], None]
@@ -200,6 +202,12 @@ def build_demo_warehouse(db: Path | None = None, *, scale: str = "city", today: 
     """
     progress = progress or _quiet
     today = today or date.today()
+    if scale in SYNTHETIC_SCALES:
+        from etl import synthetic  # only these scales need it
+        try:
+            return synthetic.build(db, scale, today=today, progress=progress)
+        except synthetic.SyntheticError as exc:
+            raise DemoError(exc.message_zh, exc.message_en) from exc
     _check_scale(scale)
     db = Path(db or settings.db_path())
     if out_dir is None:
@@ -249,7 +257,7 @@ def build_demo_warehouse(db: Path | None = None, *, scale: str = "city", today: 
 
 
 def main(args) -> int:
-    """``python -m etl demo [--scale town|city] [--out DIR]``."""
+    """``python -m etl demo [--scale town|city|province|nation] [--out DIR]``."""
     scale = getattr(args, "scale", "city") or "city"
     out_dir = getattr(args, "out", None)
     last = [-1]

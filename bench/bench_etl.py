@@ -1,0 +1,138 @@
+"""ETL benchmark: a validated load against the raw reader alone, same run.
+
+    python bench/bench_etl.py [--sizes xlsx:10000,xlsx:100000,csv:100000,csv:1000000]
+
+Targets (issue "Warehouse and ETL"): validated load <= 1.5x python-calamine
+reading the same .xlsx, and <= 2x DuckDB's read_csv materialising the same
+.csv.  "Validated load" is everything `python -m etl load` does: read, find the
+header, normalise, resolve towns/stations, validate, and write in one
+transaction into a fresh warehouse.  The ratio is what counts; absolute
+seconds are for orientation.  Prints a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from python_calamine import CalamineWorkbook  # noqa: E402
+
+from etl import pipeline, reference  # noqa: E402
+from etl.specs import STATION_VISITS, VISITOR_GROUPS  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+
+
+def station_register(stations: int) -> pd.DataFrame:
+    """A register of ``stations`` stations spread over every town."""
+    towns = reference.read_org_units().query("level == 'town'")
+    rng = np.random.default_rng(7)
+    pick = towns.iloc[np.arange(stations) % len(towns)]
+    return pd.DataFrame({
+        "驿站编号": [f"B-{i:06d}" for i in range(stations)],
+        "驿站名称": [f"基准驿站{i}" for i in range(stations)],
+        "镇（街道）": pick["code"].to_numpy(),  # codes: short names like 官桥 exist in two counties
+        "经度": (pick["lon"].to_numpy() + rng.normal(0, 0.003, stations)).round(6),
+        "纬度": (pick["lat"].to_numpy() + rng.normal(0, 0.003, stations)).round(6),
+        "坐标系": "WGS84",
+    })
+
+
+def station_visits(rows: int, stations: int) -> pd.DataFrame:
+    """``rows`` visit rows: stations x months x 5 visitor groups, headers as
+    the template writes them, every value typed the way Excel stores it."""
+    groups = len(VISITOR_GROUPS)
+    months_needed = -(-rows // (stations * groups))
+    months = pd.period_range(end="2026-10", periods=months_needed, freq="M").strftime("%Y-%m")
+    grid = pd.MultiIndex.from_product(
+        [months, [f"B-{i:06d}" for i in range(stations)], VISITOR_GROUPS]).to_frame(index=False)
+    grid = grid.iloc[:rows]
+    rng = np.random.default_rng(11)
+    visits = rng.integers(10, 400, len(grid))
+    return pd.DataFrame({
+        STATION_VISITS.column("month").header_zh: grid[0].to_numpy(),
+        STATION_VISITS.column("station_id").header_zh: grid[1].to_numpy(),
+        STATION_VISITS.column("visitor_group").header_zh: grid[2].to_numpy(),
+        STATION_VISITS.column("visits").header_zh: visits,
+        STATION_VISITS.column("rest").header_zh: visits // 2,
+        STATION_VISITS.column("drinking_water").header_zh: visits // 3,
+    })
+
+
+def write(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8")
+    else:
+        with pd.ExcelWriter(path, engine="xlsxwriter") as xl:
+            frame.to_excel(xl, index=False, sheet_name="Sheet1")
+
+
+def raw_read_seconds(path: Path) -> float:
+    start = time.perf_counter()
+    if path.suffix == ".csv":
+        con = duckdb.connect()
+        con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?, header = true)", [str(path)])
+        con.close()
+    else:
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return time.perf_counter() - start
+
+
+def validated_load_seconds(path: Path, register: Path, workdir: Path, run: int) -> float:
+    db = workdir / f"bench-{path.stem}-{run}.duckdb"
+    os.environ["UNION_DB"] = str(db)
+    pipeline.init(db)
+    # The register is setup, not what is measured.
+    setup = pipeline.load([(register.name, register.read_bytes())], db=db, today=TODAY,
+                          loaded_by="bench")
+    assert setup.status == "loaded", setup.issues[:3]
+    data = path.read_bytes()
+    start = time.perf_counter()
+    result = pipeline.load([(path.name, data)], db=db, today=TODAY, loaded_by="bench",
+                           accept_warnings=True)
+    elapsed = time.perf_counter() - start
+    assert result.status == "loaded", [i.message_en for i in result.issues[:5]]
+    assert result.rows == int(path.stem.split("-")[-1]), result.rows
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="xlsx:10000,xlsx:100000,csv:100000,csv:1000000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    targets = {"xlsx": 1.5, "csv": 2.0}
+    print("| file | rows | raw reader (s) | validated load (s) | ratio | target |")
+    print("|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for item in args.sizes.split(","):
+            kind, rows = item.split(":")
+            rows = int(rows)
+            stations = max(200, rows // 100)
+            register = workdir / f"register-{stations}.csv"
+            if not register.exists():
+                station_register(stations).to_csv(register, index=False)
+            path = workdir / f"visits-{kind}-{rows}.{kind}"
+            write(station_visits(rows, stations), path)
+            raw = statistics.median(raw_read_seconds(path) for _ in range(args.repeat))
+            loads = [validated_load_seconds(path, register, workdir, i) for i in range(args.repeat)]
+            load = statistics.median(loads)
+            reader = "python-calamine" if kind == "xlsx" else "DuckDB read_csv"
+            print(f"| {kind} ({reader}) | {rows:,} | {raw:.2f} | {load:.2f} | "
+                  f"{load / raw:.2f}x | <= {targets[kind]}x |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Server time of one page, in a fresh process (bench/run.py starts one per page).
+
+    python bench/server_time.py --db WAREHOUSE --page pages/stations.py [--warm 7] [--json OUT]
+
+Runs the app as Streamlit's AppTest does (in process, the page's script and
+every element it sends, no browser), so it times what the server does for
+one rerun:
+
+* cold: the first run of the page in this process — every cached query
+  misses.  Python modules the app imports are imported before the clock
+  starts (a server has them once any page has run; the import time is
+  reported apart), and the warehouse file is in the OS cache.
+* warm: the following reruns of the same view (every query cached): median.
+* floor: the page's SQL alone — the distinct queries the cold run asked
+  ``dashboard.ui.data.run`` for, replayed uncached on one read-only
+  connection — plus an empty Streamlit page (bench/apps/empty.py): medians.
+* the deck JSON each map sends (bytes and features), errors, element counts,
+  and the peak RSS of this process.
+
+Prints (or writes) one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+EMPTY_PAGE = Path(__file__).resolve().parent / "apps" / "empty.py"
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 4) if values else float("nan")
+
+
+def _import_app_modules() -> float:
+    started = time.perf_counter()
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+    import pydeck  # noqa: F401
+    import streamlit  # noqa: F401
+    from streamlit.testing.v1 import AppTest  # noqa: F401
+
+    from dashboard import charts, charts_stations, geo, maps, report  # noqa: F401
+    from dashboard.ui import present, sidebar, upload, widgets  # noqa: F401
+    return time.perf_counter() - started
+
+
+class QueryRecorder:
+    """Wraps dashboard.ui.data._cached_result (which ``run`` looks up on every
+    call) to note each query and its parameters, then lets it run."""
+
+    def __init__(self):
+        from dashboard.ui import data
+        self.data = data
+        self.original = data._cached_result
+        self.calls: list[tuple[str, tuple, object]] = []
+
+        def recording(query_name, db_path, data_version, params, _query):
+            self.calls.append((query_name, params, _query))
+            return self.original(query_name, db_path, data_version, params, _query=_query)
+
+        recording.clear = self.original.clear
+        data._cached_result = recording
+
+    def distinct(self) -> list[tuple[str, tuple, object]]:
+        seen, out = set(), []
+        for name, params, query in self.calls:
+            if (name, params) not in seen:
+                seen.add((name, params))
+                out.append((name, params, query))
+        return out
+
+
+def replay_seconds(db: Path, calls) -> float:
+    """The queries alone, uncached, on one short read-only connection."""
+    from etl import warehouse
+    started = time.perf_counter()
+    with warehouse.read(db) as con:
+        for _, params, query in calls:
+            query(con, **dict(params))
+    return time.perf_counter() - started
+
+
+def empty_page_seconds(runs: int) -> list[float]:
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(EMPTY_PAGE), default_timeout=120)
+    times = []
+    for _ in range(runs + 1):
+        started = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - started)
+    return times[1:]
+
+
+def decks_of(at) -> list[dict]:
+    from dashboard import maps
+    out = []
+    for element in at.get("deck_gl_json_chart"):
+        spec = element.proto.json
+        layers = json.loads(spec).get("layers", [])
+        out.append({"bytes": len(spec.encode("utf-8")), "features": maps.feature_count(spec),
+                    "layers": {layer.get("id"): (len(layer["data"]) if isinstance(layer.get("data"), list)
+                                                 else len(layer.get("data", {}).get("features", [])))
+                               for layer in layers}})
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--page", required=True, help="pages/<name>.py")
+    parser.add_argument("--query", default="", help="URL query string of the view, e.g. region=350582")
+    parser.add_argument("--warm", type=int, default=7)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    os.environ["UNION_DB"] = str(args.db)
+
+    import logging
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    import_seconds = _import_app_modules()
+    from streamlit.testing.v1 import AppTest
+
+    recorder = QueryRecorder()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
+    for pair in filter(None, args.query.split("&")):
+        key, _, value = pair.partition("=")
+        at.query_params[key] = value
+    at.switch_page(args.page)
+    started = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - started
+    errors = [e.value.splitlines()[0][:300] for e in at.exception]
+    calls = recorder.distinct()
+    elements = {kind: len(at.get(kind)) for kind in ("plotly_chart", "deck_gl_json_chart", "metric")}
+    decks = decks_of(at)
+
+    warm = []
+    for _ in range(args.warm):
+        started = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - started)
+
+    sql = [replay_seconds(args.db, calls) for _ in range(max(3, args.warm // 2))]
+    empty = empty_page_seconds(max(3, args.warm // 2))
+    floor = statistics.median(sql) + statistics.median(empty)
+    result = {
+        "page": args.page, "db": str(args.db), "query": args.query,
+        "import_s": round(import_seconds, 3),
+        "cold_s": round(cold, 4), "warm_s": [round(w, 4) for w in warm], "warm_median_s": _median(warm),
+        "sql_floor_s": _median(sql), "empty_page_s": _median(empty), "floor_s": round(floor, 4),
+        "warm_ratio": round(statistics.median(warm) / floor, 2),
+        "cold_ratio": round(cold / floor, 2),
+        "queries": [name.rsplit(".", 2)[-2] + "." + name.rsplit(".", 1)[-1] for name, _, _ in calls],
+        "errors": errors, "elements": elements, "decks": decks,
+        "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    if args.json:
+        args.json.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
