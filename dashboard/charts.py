@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from dashboard import theme
@@ -34,23 +35,33 @@ WAN_FROM = 100_000   # axes whose values reach 十万 read in 万 (Chinese only)
 
 # Layout ---------------------------------------------------------------------
 
-def _layout(fig: go.Figure, title: str, height: int = theme.CHART_HEIGHT,
-            legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        title={"text": title, "font": {"size": theme.TITLE_FONT_SIZE}, "x": 0, "xanchor": "left"},
+def _template() -> go.layout.Template:
+    """plotly_white with our type, margins, legend and grid, built once.
+
+    Setting these per figure (four update calls) cost ~13 ms of CPU per chart,
+    a third of a warm page; a template is applied by reference."""
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.update(
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE, "color": theme.TEXT},
-        height=height,
+        title={"font": {"size": theme.TITLE_FONT_SIZE}, "x": 0, "xanchor": "left"},
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
-        showlegend=legend,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1,
                 "font": {"size": theme.FONT_SIZE}},
         hoverlabel={"font": {"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE}},
         separators=".,",
+        xaxis={"tickfont": {"size": theme.TICK_FONT_SIZE}, "gridcolor": theme.GRID, "automargin": True},
+        yaxis={"tickfont": {"size": theme.TICK_FONT_SIZE}, "gridcolor": theme.GRID, "automargin": True},
+        annotationdefaults={"font": {"family": theme.FONT_FAMILY}},
     )
-    fig.update_xaxes(tickfont={"size": theme.TICK_FONT_SIZE}, gridcolor=theme.GRID, automargin=True)
-    fig.update_yaxes(tickfont={"size": theme.TICK_FONT_SIZE}, gridcolor=theme.GRID, automargin=True)
-    fig.update_annotations(font={"family": theme.FONT_FAMILY})
+    return template
+
+
+TEMPLATE = _template()
+
+
+def _layout(fig: go.Figure, title: str, height: int = theme.CHART_HEIGHT,
+            legend: bool = True) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, title_text=title, height=height, showlegend=legend)
     return fig
 
 
@@ -206,7 +217,9 @@ def reporting_heatmap(matrix: pd.DataFrame, lang: str) -> go.Figure:
         z = part.pivot(index="town", columns="month", values="level").reindex(index=towns, columns=months)
         labels = part.pivot(index="town", columns="month", values="label").reindex(index=towns, columns=months)
         fig.add_trace(go.Heatmap(
-            x=months, y=towns, z=z.values.tolist(), text=labels.values.tolist(),
+            # Arrays, not nested lists: plotly validates list cells one by one
+            # (4,000 of them for a city), arrays at once.
+            x=months, y=towns, z=z.to_numpy(dtype=float), text=labels.to_numpy(dtype=object),
             zmin=0, zmax=2, colorscale=colorscale, showscale=False, xgap=2, ygap=2,
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         ), row=1, col=i)

@@ -93,7 +93,10 @@ def label_points(units: pd.DataFrame, region_code: str, lang: str) -> pd.DataFra
         # Most towns first: where names would overlap (maps.declutter), 晋江
         # keeps its name and little 石狮 beside it gives way.
         towns_per_county = units.loc[units["level"] == "town", "parent_code"].value_counts()
-        chosen = units[units["level"] == "county"].assign(
+        # This city's counties only: on a national warehouse all 3,000 would
+        # be labelled (and decluttered pairwise) on every rerun.
+        chosen = units[(units["level"] == "county")
+                       & (units["parent_code"].astype(str) == str(region_code))].assign(
             towns=lambda frame: frame["code"].map(towns_per_county).fillna(0))
         chosen = chosen.sort_values(["towns", "code"], ascending=[False, True])
     else:

@@ -77,13 +77,13 @@ def test_town_ranking_in_english_shows_exact_yuan(fixture_con):
 def test_reporting_heatmap(fixture_con):
     matrix = overview.reporting_matrix(fixture_con, prefix=CITY, first=date(2023, 7, 1), last=date(2024, 6, 1))
     fig = charts.reporting_heatmap(matrix, "zh")
-    aid, visits = [trace for trace in spec(fig)["data"] if trace["type"] == "heatmap"]
-    assert aid["y"] == ["万安街道", "罗溪镇", "安海镇", "磁灶镇", "陈埭镇"]
-    assert aid["x"][0] == "2023-07" and aid["x"][-1] == "2024-06"
+    aid, visits = [trace for trace in fig.data if trace.type == "heatmap"]
+    assert list(aid.y) == ["万安街道", "罗溪镇", "安海镇", "磁灶镇", "陈埭镇"]
+    assert aid.x[0] == "2023-07" and aid.x[-1] == "2024-06"
     # 2 reported, 1 missing, 0 not expected.
-    assert aid["z"][0] == [2] * 11 + [1]
-    assert visits["z"][1] == [0] * 12
-    assert visits["text"][3][-1] == "未报送"
+    assert list(aid.z[0]) == [2] * 11 + [1]
+    assert list(visits.z[1]) == [0] * 12
+    assert visits.text[3][-1] == "未报送"
     legend = [trace["name"] for trace in spec(fig)["data"] if trace["type"] == "scatter"]
     assert legend == ["已报送", "未报送", "无需报送"]
     assert spec(fig)["layout"]["title"]["text"] == "报送进度"
@@ -186,9 +186,12 @@ def test_coverage_and_types_in_force(fixture_con):
     lambda con: charts.camps_by_town(camps.by_town(con, prefix=CITY, first_year=2024, last_year=2024), "zh"),
 ])
 def test_type_is_large_enough_for_a_projector(fixture_con, build):
+    # Type comes from the charts' shared template unless a figure overrides it.
     layout = spec(build(fixture_con))["layout"]
-    assert layout["font"]["size"] >= 16 and layout["title"]["font"]["size"] >= 20
-    assert layout["font"]["family"].startswith("Noto Sans CJK SC")
+    font = {**layout["template"]["layout"]["font"], **layout.get("font", {})}
+    title_font = {**layout["template"]["layout"]["title"]["font"], **layout["title"].get("font", {})}
+    assert font["size"] >= 16 and title_font["size"] >= 20
+    assert font["family"].startswith("Noto Sans CJK SC")
 
 
 def test_two_towns_with_one_name_stay_two_rows():
