@@ -74,7 +74,8 @@ def header_key(text: object) -> str:
     """How headers are compared: no spaces or line breaks (full-width ones
     included), （）-> (), ：-> :, lower case, no '*' required-marks or a
     trailing colon.  '补助金额\\n（元）' and '补助金额(元)' compare equal."""
-    key = _WHITESPACE.sub("", half_width(str(text))).lower()
+    # str.split() splits on exactly what \s matches, and is faster than re.sub.
+    key = "".join(half_width(str(text)).split()).lower()
     return key.strip("*:")
 
 
@@ -94,7 +95,7 @@ def match_key(value: object) -> str:
     """A name as compared with known names: half-width, no spaces, lower case."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _WHITESPACE.sub("", half_width(str(value))).lower()
+    return "".join(half_width(str(value)).split()).lower()
 
 
 def parse_number(value: object) -> float | None:

@@ -15,6 +15,9 @@ import csv
 import io
 from pathlib import PurePath
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import python_calamine
 
 from etl.messages import Issue, issue
@@ -97,10 +100,53 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("gb18030"), "gb18030"
 
 
+class ColumnarGrid(SheetGrid):
+    """A CSV sheet held column by column: ``columns[j]`` is a pyarrow string
+    array of column j+1, one entry per line ('' for an empty cell), so that
+    a million-row file is never a million Python lists.  ``rows`` (the
+    SheetGrid view, rows[i] == line i+1) is built on first use only."""
+
+    def __init__(self, file: str, sheet: str, columns: list[pa.Array]):
+        self.file, self.sheet, self.merged = file, sheet, []
+        self.columns = columns
+        self.height = len(columns[0]) if columns else 0
+        self._rows: list[list[object]] | None = None
+
+    @property
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            self._rows = [list(row) for row in zip(*(c.to_pylist() for c in self.columns))]
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[object]]) -> None:
+        self._rows = rows
+
+    @property
+    def materialised(self) -> bool:
+        return self._rows is not None
+
+    def head(self, count: int) -> list[list[object]]:
+        if self._rows is not None:
+            return self._rows[:count]
+        return [list(row) for row in zip(*(c.slice(0, count).to_pylist() for c in self.columns))]
+
+
+def _head_lines(text: str, count: int) -> list[str]:
+    """text.splitlines()[:count] without splitting the whole text."""
+    size = 8192
+    while True:
+        lines = text[:size].splitlines()
+        # More lines than wanted: the first ``count`` are all complete.
+        if len(lines) > count or size >= len(text):
+            return lines[:count]
+        size *= 4
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines most consistently into
     more than one field: comma, tab or semicolon."""
-    sample = text.splitlines()[:30]
+    sample = _head_lines(text, 30)
     best, best_score = ",", -1
     for delimiter in _DELIMITERS:
         try:
@@ -119,14 +165,17 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv(name: str, data: bytes) -> tuple[list[SheetGrid], list[Issue]]:
     try:
-        text, _encoding = decode_text(data)
+        text, encoding = decode_text(data)
     except UnicodeDecodeError:
         return [], [issue("unknown_encoding", file=name)]
     if "\x00" in text:
         return [], [issue("not_a_spreadsheet", file=name, ext=extension(name))]
-    if not text.strip():
+    if not text or text.isspace():        # not text.strip(), which would copy it
         return [], [issue("empty_file", file=name)]
     delimiter = "\t" if extension(name) == ".tsv" else sniff_delimiter(text)
+    grid = _read_columns(name, data, text, encoding, delimiter)
+    if grid is not None:
+        return [grid], []
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
@@ -134,3 +183,45 @@ def read_csv(name: str, data: bytes) -> tuple[list[SheetGrid], list[Issue]]:
     width = max((len(row) for row in rows), default=0)
     rows = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
     return [SheetGrid(file=name, sheet="", rows=rows)], []
+
+
+def _read_columns(name: str, data: bytes, text: str, encoding: str,
+                  delimiter: str) -> ColumnarGrid | None:
+    """The CSV parsed by pyarrow, column by column, when that gives exactly
+    what csv.reader gives: text without quotes (so every line break ends a
+    row and every delimiter ends a field) whose lines all have the same
+    number of fields (an empty line reads as a row of '' either way).
+    None otherwise: the caller then reads it with csv.reader."""
+    if '"' in text:
+        return None
+    if encoding == "utf-8":
+        utf8 = data
+    elif encoding == "utf-8-sig":
+        utf8 = data[len(codecs.BOM_UTF8):]
+    else:
+        utf8 = text.encode("utf-8")
+    first = _head_lines(text, 1)
+    width = len(first[0].split(delimiter)) if first else 1
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(utf8),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                              escape_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{j}": pa.string() for j in range(width)},
+                strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None     # ragged lines: csv.reader pads them
+    if table.num_columns != width:
+        return None
+    columns = [column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+               for column in table.columns]
+    columns = [c.cast(pa.string()) if c.type != pa.string() else c for c in columns]
+    # csv.reader refuses a field over its size limit; so must this.
+    limit = csv.field_size_limit()
+    for column in columns:
+        longest = pc.max(pc.binary_length(column)).as_py() or 0
+        if longest > limit and (pc.max(pc.utf8_length(column)).as_py() or 0) > limit:
+            return None
+    return ColumnarGrid(name, "", columns)

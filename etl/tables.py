@@ -17,10 +17,13 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.messages import Issue, column_letter, issue
 from etl.model import SheetGrid
 from etl.normalise import factorize, header_key, is_blank, is_number
+from etl.read import ColumnarGrid
 from etl.specs import DATASETS, ROSTER_PII_HEADERS, TOTAL_ROW_LABELS, Dataset
 
 HEADER_SCAN_ROWS = 15
@@ -147,6 +150,19 @@ class RawTable:
 
 # Headers -----------------------------------------------------------------
 
+def _columnar(grid: SheetGrid) -> bool:
+    """A CSV still held as columns (nobody has asked for its rows)."""
+    return isinstance(grid, ColumnarGrid) and not grid.materialised
+
+
+def _height(grid: SheetGrid) -> int:
+    return grid.height if _columnar(grid) else len(grid.rows)
+
+
+def _head(grid: SheetGrid, count: int) -> list[list[object]]:
+    return grid.head(count) if _columnar(grid) else grid.rows[:count]
+
+
 def _text(value: object) -> str:
     if type(value) is str and len(value) > 8 and not value[0].isspace():
         return _SPACES.sub(" ", value).strip()     # surely not a blank mark
@@ -160,7 +176,7 @@ def _text(value: object) -> str:
 def _filled_top(grid: SheetGrid, rows: int) -> list[list[str]]:
     """The first ``rows`` rows as text, with each merged range's value copied
     across the whole range (calamine puts it in the top-left cell only)."""
-    top = [[_text(v) for v in row] for row in grid.rows[:rows]]
+    top = [[_text(v) for v in row] for row in _head(grid, rows)]
     for r0, c0, r1, c1 in grid.merged:
         if r0 >= rows:
             continue
@@ -280,8 +296,9 @@ def locate(grid: SheetGrid, dataset: str | None = None) -> Layout | None:
     first HEADER_SCAN_ROWS (or pair of rows, when merged cells make a
     two-row header) whose cells name most columns.  None when no row names
     even one."""
-    scan = min(HEADER_SCAN_ROWS, len(grid.rows))
-    top = _filled_top(grid, min(scan + 1, len(grid.rows)))
+    height = _height(grid)
+    scan = min(HEADER_SCAN_ROWS, height)
+    top = _filled_top(grid, min(scan + 1, height))
     merged_starts = {}
     for r0, c0, r1, c1 in grid.merged:
         if r0 < scan and (c1 > c0 or r1 > r0):
@@ -405,21 +422,34 @@ def extract(grid: SheetGrid, layout: Layout) -> RawTable:
     (which are kept aside to be reconciled once the numbers are read)."""
     _fill_down_merged(grid, layout)
     start = layout.first_data_row
-    body = grid.rows[start:]
-    widths = set(map(len, body))
-    if len(widths) > 1:     # CSV rows and hand-made grids may be ragged
-        width = max(widths)
-        body = [list(r) + [""] * (width - len(r)) for r in body]
-    width = max(widths, default=0)
-    n = len(body)
+    if _columnar(grid):
+        # A CSV's columns go straight from pyarrow, never through Python lists.
+        columns = [column.slice(start) for column in grid.columns]
+        width, n = len(columns), max(grid.height - start, 0)
+
+        def body_row(i: int) -> list[object]:
+            return [column[i].as_py() for column in columns]
+    else:
+        body = grid.rows[start:]
+        widths = set(map(len, body))
+        if len(widths) > 1:     # CSV rows and hand-made grids may be ragged
+            width = max(widths)
+            body = [list(r) + [""] * (width - len(r)) for r in body]
+        width = max(widths, default=0)
+        n = len(body)
+        columns = None
+
+        def body_row(i: int) -> list[object]:
+            return body[i]
     if n == 0 or width == 0:
         return RawTable(grid.file, grid.sheet, layout, np.zeros(0, dtype=np.int64), {
             name: RawColumn(name, cell.written, cell.letter, np.zeros(0, dtype=np.intp),
                             np.empty(0, dtype=object), _scale(layout, name, cell))
             for name, cell in layout.mapping.items()})
-    # One 2-D object array (fast from calamine's list of lists) and its columns.
-    cells = np.array(body, dtype=object)
-    columns = [np.ascontiguousarray(cells[:, j]) for j in range(width)]
+    if columns is None:
+        # One 2-D object array (fast from calamine's list of lists) and its columns.
+        cells = np.array(body, dtype=object)
+        columns = [np.ascontiguousarray(cells[:, j]) for j in range(width)]
 
     # Per column (rows contiguous): which cells hold anything, text, a note.
     spec = DATASETS[layout.dataset]
@@ -434,13 +464,13 @@ def extract(grid: SheetGrid, layout: Layout) -> RawTable:
     total = np.zeros(n, dtype=bool)
     for j, column in enumerate(columns):
         if mapped_kinds.get(j, "count") in ("count", "amount", "number"):
-            numbers = all_numbers(column)
+            numbers = _column_numbers(column)
             if numbers is not None:
                 numbers_by_column[j] = numbers
                 factorised.append(None)
                 nonblank[j] = True
                 continue
-        codes, uniques = factorize(column)
+        codes, uniques = _factorize_column(column)
         factorised.append((codes, uniques))
         blank_u, text_u, total_u, note_u = classify_uniques(uniques)
         nonblank[j] = ~blank_u[codes]
@@ -471,6 +501,8 @@ def extract(grid: SheetGrid, layout: Layout) -> RawTable:
         if cell.index in numbers_by_column:
             values = numbers_by_column[cell.index]
             column = columns[cell.index]
+            if isinstance(column, pa.Array):
+                column = ArrowCells(column)
             if not every_row:
                 values, column = values[keep], column[keep]
             mapped[name] = RawColumn(name, cell.written, cell.letter, np.arange(kept), column,
@@ -485,13 +517,54 @@ def extract(grid: SheetGrid, layout: Layout) -> RawTable:
     totals = []
     kept_before = np.cumsum(keep)
     for i in np.flatnonzero(total):
-        label = next((v for v in body[i] if _is_total_label(v)), "")
-        cells = {name: body[i][cell.index] if cell.index < len(body[i]) else ""
+        values = body_row(int(i))
+        label = next((v for v in values if _is_total_label(v)), "")
+        cells = {name: values[cell.index] if cell.index < len(values) else ""
                  for name, cell in layout.mapping.items()}
         totals.append(TotalRow(row=int(i) + start + 1, label=str(label).strip(),
                                subtotal=_SUBTOTAL_WORD in header_key(label), cells=cells,
                                before=int(kept_before[i])))
     return RawTable(grid.file, grid.sheet, layout, excel_rows.astype(np.int64), mapped, totals)
+
+
+class ArrowCells:
+    """A CSV column's cells as written (str), read one at a time: what a
+    message quotes from a column that was read as numbers in one step."""
+
+    def __init__(self, array: pa.Array):
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, index):
+        if isinstance(index, np.ndarray) and index.dtype == bool:
+            return ArrowCells(self.array.filter(pa.array(index)))
+        return self.array[int(index)].as_py()
+
+
+def _column_numbers(column) -> np.ndarray | None:
+    if not isinstance(column, pa.Array):
+        return all_numbers(column)
+    # Arrow's number syntax is a subset of Python's float(): what it reads,
+    # float() reads the same; anything else ('12人', ' 12', '') goes the
+    # object way so that it is judged exactly as before.
+    try:
+        numbers = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return all_numbers(column.to_numpy(zero_copy_only=False))
+    if not np.isfinite(numbers).all():
+        return None
+    return numbers
+
+
+def _factorize_column(column) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(column, pa.Array):
+        return factorize(column)
+    # In order of first appearance, as pd.factorize; a CSV cell is never null.
+    encoded = pc.dictionary_encode(column)
+    return (encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp),
+            encoded.dictionary.to_numpy(zero_copy_only=False).astype(object))
 
 
 def all_numbers(column: np.ndarray) -> np.ndarray | None:
