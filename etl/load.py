@@ -13,6 +13,7 @@ from input; values are always parameters.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -22,7 +23,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl import settings
 from etl.messages import issue
@@ -137,12 +140,12 @@ def batch_periods(dataset: str, frame: pd.DataFrame) -> list[str]:
     column = PERIOD_COLUMN.get(dataset)
     if column is None:
         return ["register"] if len(frame) else []
-    distinct = pd.Series(frame[column].dropna().unique())
+    distinct = pd.Series(frame[column].unique()).dropna()   # unique first: far fewer values
     return sorted(set(_labels(column, distinct)))
 
 
 def batch_units(frame: pd.DataFrame) -> list[str]:
-    return sorted(str(code) for code in frame["town_code"].dropna().unique())
+    return sorted(str(code) for code in frame["town_code"].unique() if not pd.isna(code))
 
 
 def roster_note(people: int) -> str:
@@ -201,6 +204,59 @@ def rows_table(spec: Dataset) -> str:
     return f"{spec.table}_rows"
 
 
+NUMERIC_TYPES_SQL = """
+    SELECT column_name, data_type, numeric_precision, numeric_scale
+    FROM information_schema.columns
+    WHERE table_name = ? AND data_type IN ('INTEGER', 'BIGINT', 'SMALLINT')
+       OR table_name = ? AND data_type LIKE 'DECIMAL%'
+"""
+_INTEGER_BOUNDS = {"SMALLINT": 2 ** 15 - 1, "INTEGER": 2 ** 31 - 1, "BIGINT": 2 ** 63 - 1}
+
+
+def storable_bounds(con: duckdb.DuckDBPyConnection, spec: Dataset) -> dict[str, float]:
+    """Per numeric column of the dataset's table, the largest magnitude its
+    type holds (INTEGER 2,147,483,647; DECIMAL(14, 2) 999,999,999,999.99)."""
+    table = rows_table(spec)
+    bounds = {}
+    for name, data_type, precision, scale in con.execute(NUMERIC_TYPES_SQL, [table, table]).fetchall():
+        if name in _NOT_DATA:
+            continue
+        if data_type in _INTEGER_BOUNDS:
+            bounds[name] = float(_INTEGER_BOUNDS[data_type])
+        else:
+            bounds[name] = 10.0 ** (precision - scale) - 10.0 ** -scale
+    return bounds
+
+
+def unstorable(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable]) -> list:
+    """An out_of_range error for each value its column's type cannot hold,
+    whatever validation let through: a number the warehouse cannot store
+    must be refused as the uploader's error, not fail the INSERT."""
+    found = []
+    for table in tables:
+        spec = DATASETS[table.dataset]
+        frame = table.frame
+        for name, high in storable_bounds(con, spec).items():
+            if name not in frame.columns:
+                continue
+            values = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+            over = values.notna() & (values.abs() > high)
+            header, letter = table.columns.get(name, (name, ""))
+            for index in np.flatnonzero(over.to_numpy()):
+                row = int(frame["_row"].iloc[index]) if "_row" in frame.columns else None
+                found.append(issue("out_of_range", file=table.file, sheet=table.sheet, row=row,
+                                   column=header, cell=f"{letter}{row}" if letter and row else "",
+                                   value=_number_text(values.iloc[index]), low="0",
+                                   high=_number_text(high)))
+    return found
+
+
+def _number_text(value: float) -> str:
+    if not np.isfinite(value):
+        return str(value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def stored_columns(con: duckdb.DuckDBPyConnection, spec: Dataset) -> list[str]:
     """The data columns of the dataset's *_rows table, in schema order: the
     schema, not the frame, decides what is stored (``_row`` and anything a
@@ -231,8 +287,22 @@ def storable_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _holds_dates(values: pd.Series) -> bool:
-    first = values.dropna().head(1)
-    return len(first) == 1 and isinstance(first.iloc[0], (date, datetime, pd.Timestamp))
+    # The first value that is there decides (found without copying the column).
+    if len(values) and not pd.isna(values.iloc[0]):
+        return isinstance(values.iloc[0], (date, datetime, pd.Timestamp))
+    present = values.notna().to_numpy()
+    first = int(present.argmax()) if len(present) else 0
+    return bool(len(present) and present[first]) and isinstance(
+        values.iloc[first], (date, datetime, pd.Timestamp))
+
+
+def arrow_rows(frame: pd.DataFrame):
+    """The frame as an Arrow table, which DuckDB scans much faster than
+    object columns; the frame itself if a column will not convert."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return frame
 
 
 INSERT_BATCH_SQL = """
@@ -257,13 +327,17 @@ def write_batch(con: duckdb.DuckDBPyConnection, plan: BatchPlan, *, sha256: str,
 
     columns = stored_columns(con, spec)
     new_rows = storable_frame(plan.frame, columns)
-    con.register("new_rows", new_rows)
+    con.register("new_rows", arrow_rows(new_rows))
     try:
         retired = retire_scope(con, spec, batch_id)
         insert_rows(con, spec, batch_id, columns)
         carry_over(con, spec, batch_id)
     finally:
-        con.unregister("new_rows")
+        # After a failed statement DuckDB refuses even this until ROLLBACK;
+        # the caller's rollback drops the view, and the real error must
+        # not be masked by "transaction is aborted".
+        with contextlib.suppress(duckdb.TransactionException):
+            con.unregister("new_rows")
     superseded = refresh_statuses(con, spec.name)
     return BatchWritten(batch_id, plan.dataset, plan.file, len(new_rows), units, periods,
                         retired, plan.note, superseded)

@@ -61,6 +61,70 @@ CATALOG: dict[str, tuple[str, str, str]] = {
                         "Warehouse ready: {path} ({units} org units)"),
     "progress_reading": ("info", "正在读取并检查 {count} 个文件……", "Reading and checking {count} file(s)..."),
     "progress_writing": ("info", "正在写入数据库（{rows} 行）……", "Writing {rows} rows to the warehouse..."),
+    # Upload limits, checked before a file is parsed (etl/limits.py).
+    "file_too_large": (ERROR, "文件大小 {size}，超过上限 {limit}：请拆分后分批上传",
+                       "The file is {size}, over the {limit} limit: split it and upload the parts"),
+    "zip_too_large": (ERROR, "工作簿声明解压后共 {unpacked}，超过上限 {limit}：疑似压缩炸弹，未读取",
+                      "The workbook declares {unpacked} once unpacked, over the {limit} limit: "
+                      "a likely zip bomb, not read"),
+    "zip_bomb": (ERROR, "工作簿中的「{member}」压缩比为 {ratio}:1，超过上限 {limit}:1：疑似压缩炸弹，未读取",
+                 "'{member}' in the workbook is packed {ratio}:1, over the {limit}:1 limit: "
+                 "a likely zip bomb, not read"),
+    "zip_too_many_members": (ERROR, "工作簿包含 {count} 个部件，超过上限 {limit}：未读取",
+                             "The workbook holds {count} parts, over the {limit} limit: not read"),
+    "too_many_sheets": (ERROR, "工作簿有 {count} 个工作表，超过上限 {limit} 个：请删去无关的工作表",
+                        "The workbook has {count} sheets, over the {limit} limit: remove the "
+                        "sheets that are not data"),
+    "too_many_rows": (ERROR, "文件有 {rows} 行，超过上限 {limit} 行：请拆分后分批上传",
+                      "The file has {rows} rows, over the {limit}-row limit: split it and upload the parts"),
+    "too_many_columns": (ERROR, "表格有 {columns} 列，超过上限 {limit} 列：未读取",
+                         "A sheet has {columns} columns, over the {limit}-column limit: not read"),
+    "too_many_cells": (ERROR, "文件有 {cells} 个单元格，超过上限 {limit} 个：请拆分后分批上传",
+                       "The file has {cells} cells, over the {limit} limit: split it and upload the parts"),
+    # Scope: a file with any row outside the uploader's org unit is refused whole.
+    "rows_outside_scope": (ERROR, "第 {rows} 行属于{towns}，不在您的权限范围（{scope}）内：整个文件不予导入",
+                           "Row(s) {rows} belong to {towns_en}, outside your scope ({scope_en}): "
+                           "the whole file is refused"),
+    "batch_outside_scope": (ERROR, "批次 {batch_id} 含有您权限范围（{scope}）以外的数据（{towns}），不能撤销",
+                            "Batch {batch_id} holds data outside your scope ({scope_en}): {towns_en}; "
+                            "it cannot be rolled back by you"),
+    # Accounts (etl/accounts.py, python -m etl users).
+    "username_invalid": (ERROR, "用户名「{username}」无效：请用 2–40 个小写字母、数字或 _ . -，以字母或数字开头",
+                         "User name '{username}' is not valid: use 2-40 lower-case letters, digits "
+                         "or _ . -, starting with a letter or digit"),
+    "password_too_short": (ERROR, "密码至少 {length} 个字符", "A password has at least {length} characters"),
+    "password_has_username": (ERROR, "密码不能包含用户名", "The password must not contain the user name"),
+    "password_too_simple": (ERROR, "密码太简单：至少要有 4 个不同的字符",
+                            "The password is too simple: use at least 4 different characters"),
+    "passwords_differ": (ERROR, "两次输入的密码不一致", "The two passwords differ"),
+    "password_or_email": (ERROR, "请设置密码，或填写统一身份认证使用的邮箱",
+                          "Give a password, or the e-mail used for single sign-on"),
+    "email_invalid": (ERROR, "邮箱「{email}」格式不正确", "'{email}' is not an e-mail address"),
+    "email_taken": (ERROR, "邮箱「{email}」已被另一个账户使用", "The e-mail '{email}' belongs to another account"),
+    "role_unknown": (ERROR, "未知的角色「{role}」，可选：{choices}", "Unknown role '{role}'; choose one of: {choices}"),
+    "scope_unknown": (ERROR, "未知的组织单位代码「{scope}」", "Unknown org unit code '{scope}'"),
+    "account_unknown": (ERROR, "没有用户「{username}」", "There is no user '{username}'"),
+    "account_exists": (ERROR, "用户「{username}」已存在", "The user '{username}' exists already"),
+    "not_an_admin": (ERROR, "只有管理员可以管理账户", "Only administrators manage accounts"),
+    "grant_role_too_wide": (ERROR, "不能授予高于自身的角色（{role}，您是 {own}）",
+                            "You cannot grant a role above your own ({role}; you are {own})"),
+    "grant_scope_too_wide": (ERROR, "不能授予自身权限范围（{own}）以外的范围：{scope}",
+                             "You cannot grant a scope outside your own ({own}): {scope}"),
+    "cannot_change_self": (ERROR, "不能停用自己的账户或更改自己的角色和范围：请由另一位管理员操作",
+                           "You cannot disable your own account or change your own role or scope: "
+                           "ask another administrator"),
+    "setup_token_wrong": (ERROR, "初始化口令不正确：请使用服务器启动时打印的口令",
+                          "The setup token is wrong: use the one the server printed at start"),
+    "first_admin_exists": (ERROR, "已经有管理员了：请由管理员创建账户，或在服务器上运行 python -m etl users add",
+                           "An administrator exists already: ask them, or run python -m etl users add "
+                           "on the server"),
+    "account_added": ("info", "已创建用户 {username}（{role}，范围：{scope}）",
+                      "User {username} created ({role}, scope: {scope})"),
+    "password_set": ("info", "用户 {username} 的密码已更改", "The password of {username} was changed"),
+    "account_disabled": ("info", "用户 {username} 已停用", "User {username} is disabled"),
+    "account_enabled": ("info", "用户 {username} 已启用", "User {username} is enabled"),
+    "login_as_unknown": (ERROR, "--as：没有可用的上传账户「{username}」（不存在、已停用或不是上传员）",
+                         "--as: '{username}' is not an enabled uploader account"),
     # Reading, recognising and validating uploaded files (etl/read.py,
     # etl/tables.py, etl/validate.py, etl/parse.py).  Where the problem is
     # (file, sheet, row, column, cell) travels in the Issue, not the text.

@@ -11,6 +11,7 @@ is what gets written to.
 """
 from __future__ import annotations
 
+import dataclasses
 import getpass
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,11 +21,15 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from etl import audit
 from etl import context as warehouse_context
+from etl import limits as upload_limits
 from etl import load as loader
 from etl import reference, settings, warehouse
+from etl import scope as scopes
 from etl.messages import ERROR, WARNING, Issue, issue
 from etl.model import Context, LoadResult, ParsedTable
+from etl.limits import Limits
 from etl.specs import DATASETS, TOWN, Dataset
 
 Progress = Callable[[str], None]
@@ -126,7 +131,8 @@ class _Examined:
 
 def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes]], *,
              dataset: str | None, unit: str | None, today: date,
-             progress: Progress) -> _Examined:
+             progress: Progress, scope: str | None = None,
+             limits: Limits | None = None) -> _Examined:
     from etl import parse  # the front half; imported here so that a broken
     #                        parser cannot stop ``init`` or ``rollback``
 
@@ -155,12 +161,24 @@ def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes
 
     tables: list[ParsedTable] = []
     issues: list[Issue] = []
-    if payloads:
-        progress(bilingual("progress_reading", count=len(payloads)))
-        tables, file_issues = parse.parse_files(list((n, d) for n, (d, _) in payloads.items()),
-                                                context, dataset=dataset)
+    # What a file declares (size, zip members, sheets, rows, cells) is checked
+    # before any parser sees it: a file over a limit is not read at all.
+    limits = limits or Limits.from_settings()
+    readable = {}
+    for name, (data, _sha) in payloads.items():
+        refused = upload_limits.check(name, data, limits)
+        issues += refused
+        if not refused:
+            readable[name] = data
+    if readable:
+        progress(bilingual("progress_reading", count=len(readable)))
+        tables, file_issues = parse.parse_files(list(readable.items()), context, dataset=dataset)
         # The parser keeps each table's issues with the table; a load judges them all.
-        issues = [*file_issues, *(i for t in tables for i in t.issues)]
+        issues += [*file_issues, *(i for t in tables for i in t.issues)]
+    if con is not None and tables:
+        issues += loader.unstorable(con, tables)
+    if scope is not None:
+        issues = scope_issues(tables, issues, scope)
     # A file that yields no rows and no error would otherwise pass unnoticed.
     with_rows = {t.file for t in tables if len(t.frame)}
     with_errors = {i.file for i in issues if i.severity == ERROR}
@@ -172,6 +190,57 @@ def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes
         if plan.note:
             notes.append(f"{plan.file}: {plan.note}")
     return _Examined(tables, issues, context, payloads, duplicates, notes)
+
+
+def _within(town_codes: pd.Series, scope: str) -> pd.Series:
+    """Per row: does its town lie within ``scope``?  A blank town is its
+    own error (missing_value), not a scope question."""
+    return town_codes.map(lambda code: pd.isna(code) or scopes.within(str(code), scope)).astype(bool)
+
+
+def _row_list(rows: pd.Series, limit: int = 20) -> str:
+    numbers = sorted(int(r) for r in rows)
+    text = ", ".join(str(n) for n in numbers[:limit])
+    return text + (f" … (+{len(numbers) - limit})" if len(numbers) > limit else "")
+
+
+def scope_issues(tables: list[ParsedTable], issues: list[Issue], scope: str) -> list[Issue]:
+    """One rows_outside_scope error per sheet with rows about towns outside
+    ``scope``, naming the rows; the file is then refused whole.  The other
+    issues of those rows are dropped: they could quote the other town's
+    numbers (a spike warning names its median) to someone who may not see
+    them."""
+    units = reference.read_org_units()
+    name_zh = dict(zip(units["code"].astype(str), units["name_zh"]))
+    name_en = dict(zip(units["code"].astype(str), units["name_en"]))
+    refused_rows: set[tuple[str, str, int]] = set()
+    refusals: list[Issue] = []
+    for table in tables:
+        frame = table.frame
+        if "town_code" not in frame.columns or not len(frame):
+            continue
+        outside = ~_within(frame["town_code"], scope)
+        if not outside.any():
+            continue
+        rows = (frame.loc[outside, "_row"] if "_row" in frame.columns
+                else pd.Series(frame.index[outside] + 1))
+        towns = sorted({str(c) for c in frame.loc[outside, "town_code"]})
+        refused_rows |= {(table.file, table.sheet, int(r)) for r in rows}
+        refusals.append(issue(
+            "rows_outside_scope", file=table.file, sheet=table.sheet, row=int(rows.min()),
+            rows=_row_list(rows), towns="、".join(name_zh.get(c, c) for c in towns),
+            towns_en=", ".join(name_en.get(c, c) for c in towns),
+            scope=name_zh.get(scope, scope), scope_en=name_en.get(scope, scope)))
+    kept = [i for i in issues if (i.file, i.sheet, i.row) not in refused_rows]
+    return kept + refusals
+
+
+def in_scope(tables: list[ParsedTable], scope: str | None) -> list[ParsedTable]:
+    """The tables cut to the rows within ``scope``: what a preview may show."""
+    if scope is None:
+        return tables
+    return [dataclasses.replace(t, frame=t.frame[_within(t.frame["town_code"], scope)])
+            if "town_code" in t.frame.columns else t for t in tables]
 
 
 def _unique_name(name: str, taken: dict[str, object]) -> str:
@@ -193,16 +262,19 @@ def _quiet(_: str) -> None:
 # check ---------------------------------------------------------------------
 def check(files: list[tuple[str, bytes]], *, dataset: str | None = None,
           unit: str | None = None, db: Path | str | None = None, today: date | None = None,
-          progress: Progress | None = None) -> CheckResult:
+          progress: Progress | None = None, scope: str | None = None,
+          limits: Limits | None = None) -> CheckResult:
     """Read and validate ``files`` (name, bytes) and preview what a load
-    would change.  Writes nothing."""
+    would change.  Writes nothing.  ``scope``: the uploader's org unit; rows
+    outside it are errors and are left out of the preview."""
     return _check(files, dataset=dataset, unit=unit, db=db, today=today, progress=progress,
-                  with_preview=True)
+                  with_preview=True, scope=scope, limits=limits)
 
 
 def _check(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | None,
            db: Path | str | None, today: date | None, progress: Progress | None,
-           with_preview: bool) -> CheckResult:
+           with_preview: bool, scope: str | None = None,
+           limits: Limits | None = None) -> CheckResult:
     dataset = resolve_dataset(dataset)
     today = today or date.today()
     progress = progress or _quiet
@@ -210,9 +282,10 @@ def _check(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | N
 
     def examine_and_preview(con):
         examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
-                            progress=progress)
+                            progress=progress, scope=scope, limits=limits)
         if with_preview:
-            preview, changes = build_preview(con, examined.tables, examined.context.towns)
+            preview, changes = build_preview(con, in_scope(examined.tables, scope),
+                                             examined.context.towns)
         else:
             preview, changes = _concat([], PREVIEW_COLUMNS), _concat([], CHANGE_COLUMNS)
         return CheckResult(examined.tables, examined.issues, preview, changes,
@@ -228,13 +301,20 @@ def _check(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | N
 def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
          unit: str | None = None, accept_warnings: bool = False, dry_run: bool = False,
          loaded_by: str | None = None, db: Path | str | None = None,
-         today: date | None = None, progress: Progress | None = None) -> LoadResult:
+         today: date | None = None, progress: Progress | None = None,
+         scope: str | None = None, limits: Limits | None = None,
+         source: str = "cli") -> LoadResult:
     """Load ``files`` (name, bytes), all in one transaction, or nothing.
 
     Returns status 'loaded', 'duplicate' (every file already loaded as an
     active batch: nothing to do), 'dry_run' (would load) or 'rejected'
     (errors, or warnings not accepted: nothing written).  An unexpected
-    failure while writing rolls everything back and is raised."""
+    failure while writing rolls everything back and is raised.
+
+    ``scope``: the uploader's org unit (None: the command line's operator,
+    who may load anything); a file with any row outside it is rejected whole.
+    Every load but a dry run is recorded in the audit log (as ``loaded_by``,
+    from ``source``) once the warehouse transaction has ended."""
     dataset = resolve_dataset(dataset)
     today = today or date.today()
     progress = progress or _quiet
@@ -243,10 +323,44 @@ def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
 
     if dry_run:
         checked = _check(files, dataset=dataset, unit=unit, db=db_file, today=today,
-                         progress=progress, with_preview=False)
+                         progress=progress, with_preview=False, scope=scope, limits=limits)
         return _decide(checked.tables, checked.issues, checked.duplicates, checked.notes,
                        accept_warnings=accept_warnings, dry_run=True)
+    try:
+        result = _load(files, dataset=dataset, unit=unit, accept_warnings=accept_warnings,
+                       loaded_by=loaded_by, db_file=db_file, today=today, progress=progress,
+                       scope=scope, limits=limits)
+    except Exception as exc:
+        audit.record_quietly(loaded_by, "upload", "failure", target=_names(files),
+                             detail=f"{type(exc).__name__}: {exc}", scope_code=scope,
+                             source=source)
+        raise
+    _audit_load(result, loaded_by, _names(files), scope, source)
+    return result
 
+
+def _names(files: list[tuple[str, bytes]]) -> str:
+    return ", ".join(name for name, _ in files)
+
+
+def _audit_load(result: LoadResult, loaded_by: str, names: str, scope: str | None,
+                source: str) -> None:
+    outcome = {"loaded": "success", "duplicate": "duplicate"}.get(result.status, "rejected")
+    if result.status == "loaded":
+        detail = (f"batches {', '.join(map(str, result.batch_ids))}; {result.rows} rows; "
+                  f"units {', '.join(result.units)}; periods {', '.join(result.periods)}")
+    elif result.status == "duplicate":
+        detail = f"already loaded as batch {', '.join(map(str, result.batch_ids))}"
+    else:
+        codes = sorted({i.code for i in result.issues if i.severity == ERROR})
+        detail = ("errors: " + ", ".join(codes)) if codes else "warnings not accepted"
+    audit.record_quietly(loaded_by, "upload", outcome, target=names, detail=detail,
+                         scope_code=scope, source=source)
+
+
+def _load(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | None,
+          accept_warnings: bool, loaded_by: str, db_file: Path, today: date,
+          progress: Progress, scope: str | None, limits: Limits | None) -> LoadResult:
     # Read and validate under a read-only connection, so that the dashboard
     # keeps answering while a large file is parsed; the write lock is then
     # held only to write.  If another load or rollback committed in between,
@@ -258,7 +372,7 @@ def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
             if _initialised(con):
                 seen_state = _state(con)
                 examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
-                                    progress=progress)
+                                    progress=progress, scope=scope, limits=limits)
 
     with warehouse.write(db_file) as con:
         con.execute("BEGIN")
@@ -266,7 +380,7 @@ def load(files: list[tuple[str, bytes]], *, dataset: str | None = None,
             _ensure_initialised(con)
             if examined is None or _state(con) != seen_state:
                 examined = _examine(con, files, dataset=dataset, unit=unit, today=today,
-                                    progress=progress)
+                                    progress=progress, scope=scope, limits=limits)
             result = _decide(examined.tables, examined.issues, examined.duplicates,
                              examined.notes, accept_warnings=accept_warnings, dry_run=False)
             if result.status != "loaded":
@@ -374,9 +488,27 @@ def init(db: Path | str | None = None) -> int:
 
 
 def rollback(batch_id: int, *, db: Path | str | None = None,
-             now: datetime | None = None) -> loader.RolledBack:
-    """Undo one batch (see etl.load.rollback_batch); raises UnknownBatch or
-    AlreadyRolledBack with a bilingual message."""
+             now: datetime | None = None, scope: str | None = None,
+             by: str | None = None, source: str = "cli") -> loader.RolledBack:
+    """Undo one batch (see etl.load.rollback_batch); raises UnknownBatch,
+    AlreadyRolledBack or (a batch touching a town outside ``scope``)
+    BatchError, each with a bilingual message.  Recorded in the audit log as
+    ``by`` (default: the OS user)."""
+    by = by or current_user()
+    try:
+        done = _rollback(batch_id, db=db, now=now, scope=scope)
+    except loader.BatchError as refused:
+        audit.record_quietly(by, "rollback", "refused", target=f"batch {batch_id}",
+                             detail=refused.code, scope_code=scope, source=source)
+        raise
+    audit.record_quietly(by, "rollback", "success", target=f"batch {batch_id}",
+                         detail=f"{done.dataset}, {done.file}: {done.removed} removed, "
+                                f"{done.restored} restored", scope_code=scope, source=source)
+    return done
+
+
+def _rollback(batch_id: int, *, db: Path | str | None, now: datetime | None,
+              scope: str | None) -> loader.RolledBack:
     db_file = Path(db or settings.db_path())
     if not db_file.exists():
         raise loader.UnknownBatch("batch_unknown", batch_id=batch_id)
@@ -385,12 +517,33 @@ def rollback(batch_id: int, *, db: Path | str | None = None,
             raise loader.UnknownBatch("batch_unknown", batch_id=batch_id)
         con.execute("BEGIN")
         try:
+            if scope is not None:
+                check_batch_scope(con, batch_id, scope)
             done = loader.rollback_batch(con, batch_id, now=now or datetime.now())
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     return done
+
+
+BATCH_UNITS_SQL = "SELECT units FROM load_batches WHERE batch_id = ?"
+
+
+def check_batch_scope(con: duckdb.DuckDBPyConnection, batch_id: int, scope: str) -> None:
+    """A batch may be rolled back only by someone whose scope holds all its towns."""
+    found = loader.first_row(con.execute(BATCH_UNITS_SQL, [batch_id]))
+    if found is None:
+        raise loader.UnknownBatch("batch_unknown", batch_id=batch_id)
+    outside = scopes.outside(found[0] if found[0] is not None else [], scope)
+    if outside:
+        units = reference.read_org_units()
+        name_zh = dict(zip(units["code"].astype(str), units["name_zh"]))
+        name_en = dict(zip(units["code"].astype(str), units["name_en"]))
+        raise loader.BatchError("batch_outside_scope", batch_id=batch_id,
+                                scope=name_zh.get(scope, scope), scope_en=name_en.get(scope, scope),
+                                towns="、".join(name_zh.get(c, c) for c in outside),
+                                towns_en=", ".join(name_en.get(c, c) for c in outside))
 
 
 def batches(db: Path | str | None = None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from etl import load as loader
 from etl import pipeline, warehouse
 from etl.specs import DATASETS
 from tests.fixture_warehouse import fixture_db  # noqa: F401  (a pytest fixture)
+from tests.signed_in import account, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "upload"
@@ -28,6 +29,7 @@ def db(fixture_db, tmp_path, monkeypatch):  # noqa: F811
     shutil.copy(fixture_db, copy)
     monkeypatch.setenv("UNION_DB", str(copy))
     monkeypatch.delenv("UNION_REPORT_DUE_DAY", raising=False)
+    account("staff", "uploader", "350500")      # the page needs a signed-in uploader
     return copy
 
 
@@ -35,7 +37,7 @@ def open_admin(lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if lang != "zh":
         at.query_params["lang"] = lang
-    at.run()
+    sign_in(at, "staff").run()
     at.switch_page("pages/admin.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at

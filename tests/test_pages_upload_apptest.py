@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from etl import pipeline, warehouse
 from tests.fixture_warehouse import fixture_db  # noqa: F401  (a pytest fixture)
+from tests.signed_in import account, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "upload"
@@ -39,6 +40,7 @@ def db(fixture_db, tmp_path, monkeypatch):  # noqa: F811
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(fixture_db, copy)
     monkeypatch.setenv("UNION_DB", str(copy))
+    account("staff", "uploader", "350500")      # the page needs a signed-in uploader
     return copy
 
 
@@ -63,7 +65,7 @@ def check_script(names: list[str], texts: dict, lang: str, today) -> None:
 def run_check(names=(), texts=None, lang="zh") -> AppTest:
     at = AppTest.from_function(check_script, args=(list(names), texts or {}, lang, TODAY),
                                default_timeout=60)
-    at.run()
+    sign_in(at, "staff").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -75,7 +77,7 @@ def table_rows(at: AppTest, index: int) -> list[list]:
 def test_before_any_file_the_page_offers_datasets_templates_and_states_the_limits(db, monkeypatch):
     monkeypatch.setenv("UNION_MAX_UPLOAD_MB", "5")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
+    sign_in(at, "staff").run()
     at.switch_page("pages/upload.py").run()
     assert not at.exception
     assert at.title[0].value == "数据上传"
@@ -93,7 +95,7 @@ def test_before_any_file_the_page_offers_datasets_templates_and_states_the_limit
 def test_the_page_speaks_english_on_request(db):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = "en"
-    at.run()
+    sign_in(at, "staff").run()
     at.switch_page("pages/upload.py").run()
     assert at.title[0].value == "Upload data"
     assert at.get("file_uploader")[0].help == (
@@ -165,7 +167,7 @@ def test_confirming_loads_the_file_and_the_same_file_again_is_not_loaded_twice(d
                               WHERE town_code = '350582101' AND month = DATE '2024-06-01'
                                 AND scheme = '职工住院医疗互助'""").fetchone() == (21, 61200.0, 44)
         assert con.execute("SELECT loaded_by, file_name FROM load_batches WHERE batch_id = 44"
-                           ).fetchone() == ("app", RIGHT)
+                           ).fetchone() == ("staff", RIGHT)
 
 
 def limits_script(max_rows: int, lang: str) -> None:

@@ -11,6 +11,14 @@
 * ``clear_caches()``: the upload page calls it after a commit anyway, to free
   the entries of the old version at once.
 
+Scope, enforced here for every page: ``run`` cuts each query to the org unit
+the signed-in account may see (dashboard/ui/auth.py, ``viewing_scope``).  A
+``prefix`` wider than the scope is narrowed to it, one beside it is refused;
+a ``vf`` (ViewFilter) has its region and ranking county narrowed the same
+way; and rows of any result frame with a ``town_code`` outside the scope are
+dropped.  So a page, an export or a deck cannot show more than the scope
+whatever its widgets, the URL or the session say.
+
 No cached function reads a global: the path and version are arguments.
 """
 from __future__ import annotations
@@ -19,8 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.filters import ViewFilter, regions_from_units
+from dashboard.strings import t
+from dashboard.ui import auth
+from etl import scope as scopes
 from etl import settings, warehouse
 
 
@@ -58,20 +71,76 @@ def _hashable(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+class OutsideScope(Exception):
+    """A query asked for a region that does not overlap the caller's scope."""
+
+
+def scoped_params(params: dict, scope: str, regions=None) -> dict:
+    """``params`` cut to ``scope`` (see the module's docstring); raises
+    OutsideScope for a prefix beside it."""
+    scoped = dict(params)
+    if "prefix" in scoped:
+        prefix = scopes.clamp_prefix(scoped["prefix"], scope)
+        if prefix is None:
+            raise OutsideScope(scoped["prefix"])
+        scoped["prefix"] = prefix
+    if isinstance(scoped.get("vf"), ViewFilter):
+        scoped["vf"] = auth.clamp_view(scoped["vf"], regions() if callable(regions) else regions or {},
+                                       scope)
+    return scoped
+
+
+def within_scope(result: Any, scope: str) -> Any:
+    """A result frame without the rows of towns outside ``scope`` (rows
+    without a town, such as totals, stay: they were summed within it)."""
+    if not isinstance(result, pd.DataFrame) or "town_code" not in result.columns:
+        return result
+    codes = result["town_code"]
+    keep = codes.isna() | codes.astype(str).str.startswith(scopes.prefix_of(scope))
+    return result if bool(keep.all()) else result[keep].reset_index(drop=True)
+
+
+def _units_of(handle: WarehouseHandle):
+    from dashboard.queries import meta  # the org units: reference data, not scoped
+
+    def load():
+        units = _cached_result(f"{meta.org_units.__module__}.org_units", str(handle.path),
+                               handle.version(), (), _query=meta.org_units)
+        return regions_from_units(units)
+    return load
+
+
 def run(query: Callable, **params) -> Any:
-    """``query(con, **params)`` on the current warehouse, cached per data version.
+    """``query(con, **params)`` on the current warehouse, cached per data
+    version, within the viewer's scope.
 
     Raises ``warehouse.WarehouseMissing`` when there is no warehouse file; a
-    warehouse held by a long load shows a bilingual warning and stops the page.
+    warehouse held by a long load shows a bilingual warning and stops the
+    page, and so does a query for data outside the viewer's scope.
     """
     handle = warehouse_handle()
+    scope = auth.viewing_scope(auth.current())
+    if scope is None:
+        st.warning(t("auth.no_data", _lang()))
+        st.stop()
+    try:
+        params = scoped_params(params, scope, _units_of(handle))
+    except OutsideScope:
+        st.error(t("auth.outside_scope", _lang(), scope=auth.unit_name(scope)))
+        st.stop()
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
     try:
-        return _cached_result(name, str(handle.path), handle.version(), key, _query=query)
+        result = _cached_result(name, str(handle.path), handle.version(), key, _query=query)
     except warehouse.WarehouseBusy as busy:
         st.warning(f"{busy.message_zh}\n\n{busy.message_en}")
         st.stop()
+    return within_scope(result, scope)
+
+
+def _lang() -> str:
+    lang = st.query_params.get("lang", "zh")
+    return lang if lang in ("zh", "en") else "zh"
 
 
 def clear_caches() -> None:

@@ -28,6 +28,7 @@ from dashboard import deck, exports, periods, report
 from dashboard.filters import ViewFilter, latest_or_default, parse_view
 from dashboard.queries import meta
 from dashboard.strings import t
+from dashboard.ui import entry
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import regions
 from etl import warehouse
@@ -86,6 +87,7 @@ def present_link(vf: ViewFilter) -> None:
 def present_view() -> ViewFilter:
     """The view in the URL, parsed as every page parses it (bad values fall
     back to defaults and leave notices), without drawing the sidebar."""
+    entry.through_app()
     try:
         units = regions()
         latest = run(meta.latest_month)

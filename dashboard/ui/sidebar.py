@@ -9,6 +9,10 @@ it, and writes the canonical values back.  A widget's ``on_change`` callback
 writes its new value into the query string before the rerun, so the rerun
 parses the new state.  The last view is also kept in the session, because a
 switch between pages arrives without the query string.
+
+The regions offered are those within the viewer's scope (dashboard/ui/auth.py);
+a region in the URL or the session outside it falls back to the scope's own
+unit with a notice.  (dashboard/ui/data.py enforces the same on every query.)
 """
 from __future__ import annotations
 
@@ -21,7 +25,10 @@ from dashboard.filters import (LANGS, PARAM_KEYS, Region, ViewFilter, children_o
                                latest_or_default, parse_view, regions_from_units)
 from dashboard.queries import meta
 from dashboard.strings import fmt_count, fmt_month, fmt_timestamp, period_text, t
+from dashboard.ui import auth
+from dashboard.ui import entry
 from dashboard.ui.data import run
+from etl import scope as scopes
 from etl import warehouse
 
 ALL_DATASETS = ("mutual_aid", "summer_camps", "collective_contracts", "stations", "station_visits")
@@ -117,8 +124,13 @@ def _first_loaded_month() -> date | None:
     return monthly.min().date() if len(monthly) else None
 
 
-def _render_sidebar(vf: ViewFilter, units: dict[str, Region]) -> None:
+def _render_sidebar(vf: ViewFilter, units: dict[str, Region], scope: str | None = None) -> None:
     lang = vf.lang
+    scope = scope or city_of(units).code
+
+    def allowed(code: str) -> bool:
+        return scopes.within(code, scope)
+
     city = city_of(units)
     if vf.region.level == "town":
         county_code = vf.region.parent_code or city.code
@@ -132,16 +144,18 @@ def _render_sidebar(vf: ViewFilter, units: dict[str, Region]) -> None:
 
     with st.sidebar:
         st.subheader(t("sidebar.region", lang))
-        county_options = [city.code] + [c.code for c in children_of(units, city.code)]
+        county_options = [code for code in [city.code] + [c.code for c in children_of(units, city.code)]
+                          if allowed(code)] or [county_code]
         st.session_state[K_COUNTY] = county_code
         st.selectbox(t("sidebar.county", lang), county_options, format_func=unit_name,
-                     key=K_COUNTY, on_change=_on_county)
+                     key=K_COUNTY, on_change=_on_county, disabled=len(county_options) == 1)
         if county_code != city.code:
-            town_options = [""] + [town.code for town in children_of(units, county_code)]
+            town_options = ([""] if allowed(county_code) else []) + [
+                town.code for town in children_of(units, county_code) if allowed(town.code)]
             st.session_state[K_TOWN] = vf.region.code if vf.region.level == "town" else ""
             st.selectbox(t("sidebar.town", lang), town_options,
                          format_func=lambda code: unit_name(code) if code else t("sidebar.all_towns", lang),
-                         key=K_TOWN, on_change=_on_town)
+                         key=K_TOWN, on_change=_on_town, disabled=len(town_options) == 1)
 
         st.subheader(t("sidebar.period", lang))
         st.session_state[K_PICK] = vf.quick_pick or CUSTOM
@@ -194,19 +208,23 @@ def page_start(page_key: str) -> ViewFilter:
     ``page_key`` names the page in strings.py (``page.<key>``).  Unusable URL
     values are shown as warnings; a missing warehouse stops the page with a
     bilingual message."""
+    entry.through_app()
     try:
         units = regions()
         latest = run(meta.latest_month)
     except warehouse.WarehouseMissing:
         st.error(f"{t('warehouse.missing', 'zh')}\n\n{t('warehouse.missing', 'en')}")
         st.stop()
-    vf = parse_view(_requested_params(), units, latest_or_default(latest, date.today()))
-    _render_sidebar(vf, units)
+    requested = _requested_params()
+    vf = parse_view(requested, units, latest_or_default(latest, date.today()))
+    scope = auth.viewing_scope(auth.current())
+    vf = auth.clamp_view(vf, units, scope, requested=requested.get("region"))
+    _render_sidebar(vf, units, scope)
     _sync_url(vf)
     st.title(t(f"page.{page_key}", vf.lang))
     st.caption(view_caption(vf))
     for notice in vf.notices:
-        st.warning(t(notice.key, vf.lang, value=notice.value))
+        st.warning(auth.notice_text(notice, vf))
     return vf
 
 

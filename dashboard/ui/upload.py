@@ -6,6 +6,11 @@ and dashboard/queries/admin.py.
 Nothing is written before the user confirms: the upload page runs
 ``pipeline.check`` (read-only) on every new set of files and keeps its result
 in the session; only the commit button runs ``pipeline.load``.
+
+Both pages need a sign-in (dashboard/ui/auth.py): uploading and rolling back
+need the uploader role, and the account's scope goes to the pipeline, which
+refuses a file with any row outside it and a rollback of a batch outside it.
+Whatever came from a file (names, cells) is shown through ``auth.md_safe``.
 """
 from __future__ import annotations
 
@@ -22,10 +27,13 @@ from dashboard.filters import ViewFilter
 from dashboard.queries import admin, meta
 from dashboard.queries.overview import MONTHLY_DATASETS
 from dashboard.strings import fmt_count, t
+from dashboard.ui import entry
+from dashboard.ui import auth
 from dashboard.ui.data import clear_caches, run, warehouse_handle
 from dashboard.ui.sidebar import page_start
 from etl import load as loader
 from etl import pipeline, settings, template, warehouse
+from etl import scope as scopes
 from etl.dictionary import dictionary_csv, dictionary_frame
 from etl.read import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
 from etl.specs import DATASETS
@@ -46,6 +54,7 @@ K_ROLLBACK = "admin_rollback_batch"   # the batch whose rollback dialog is open
 def start(page_key: str) -> ViewFilter | None:
     """The shared sidebar and title; None (and a title only) before any
     warehouse exists, so that a first upload can create it."""
+    entry.through_app()
     if warehouse_handle().exists():
         return page_start(page_key)
     st.title(t(f"page.{page_key}", _url_lang()))
@@ -57,14 +66,19 @@ def _url_lang() -> str:
     return lang if lang in ("zh", "en") else "zh"
 
 
-def app_user() -> str:
-    """Who is loading: the signed-in user when the app has a login, else "app"."""
-    try:
-        if st.user.get("is_logged_in"):
-            return str(st.user.get("email") or st.user.get("name") or "app")
-    except Exception:  # no auth configured
-        pass
-    return "app"
+def uploader(lang: str):
+    """The signed-in account, if it may upload and roll back; else None,
+    having said why (the check that counts is this one, at the click, not
+    whether a button was drawn)."""
+    principal = auth.current()
+    if principal.has_role("uploader"):
+        return principal.account
+    if principal.signed_in:
+        st.error(t("auth.role_needed", lang, role=t(f"role.{principal.account.role}", lang),
+                   needed=t("role.uploader", lang)))
+    else:
+        st.error(t("auth.login_needed", lang))
+    return None
 
 
 def _town_names(lang: str) -> dict[str, str]:
@@ -76,7 +90,12 @@ def _town_names(lang: str) -> dict[str, str]:
 
 def _table(frame: pd.DataFrame) -> None:
     if len(frame) <= TABLE_ROWS:
-        st.table(frame, hide_index=True)
+        # st.table renders markdown in its cells: what came from a file is escaped.
+        text = frame.copy()
+        for column in text.columns:
+            if text[column].dtype == object or pd.api.types.is_string_dtype(text[column]):
+                text[column] = text[column].map(lambda v: auth.md_safe(v) if isinstance(v, str) else v)
+        st.table(text, hide_index=True)
     else:
         st.dataframe(frame, hide_index=True)
 
@@ -91,6 +110,7 @@ def _template_bytes(dataset: str, db_path: str, data_version: tuple[int, int]) -
 
 def upload_page(vf: ViewFilter | None) -> None:
     lang = vf.lang if vf else _url_lang()
+    account = auth.require("uploader", lang)
     st.caption(t("upload.intro", lang))
     show_done(lang)
 
@@ -100,7 +120,7 @@ def upload_page(vf: ViewFilter | None) -> None:
         format_func=lambda d: t("upload.dataset_auto", lang) if d is None
         else report.dataset_title(d, lang))
     towns = _town_names(lang)
-    town_codes = [c for c in towns if len(c) == 9]
+    town_codes = [c for c in towns if len(c) == 9 and scopes.within(c, account.scope_code)]
     unit = unit_column.selectbox(
         t("upload.unit", lang), [None, *town_codes], key="upload_unit",
         format_func=lambda c: t("upload.unit_none", lang) if c is None else towns.get(c, c))
@@ -127,7 +147,7 @@ def upload_page(vf: ViewFilter | None) -> None:
     files = [(f.name, f.getvalue()) for f in uploaded]
     if refuse_over_limits(files, limits, lang):
         return
-    result, checked_at = _checked(files, dataset, unit, lang)
+    result, checked_at = _checked(files, dataset, unit, lang, account.scope_code)
     if result is not None:
         show_check(result, files, dataset=dataset, unit=unit, lang=lang, town_names=towns,
                    checked_at=checked_at)
@@ -144,11 +164,11 @@ def refuse_over_limits(files: list[tuple[str, bytes]], limits: report.UploadLimi
     return bool(problems)
 
 
-def _checked(files, dataset, unit, lang):
-    """pipeline.check of these files, once per set of files, choices and
-    warehouse version (a load elsewhere means checking again)."""
+def _checked(files, dataset, unit, lang, scope):
+    """pipeline.check of these files, once per set of files, choices, scope
+    and warehouse version (a load elsewhere means checking again)."""
     key = (tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files), dataset, unit,
-           warehouse_handle().version())
+           scope, warehouse_handle().version())
     kept = st.session_state.get(K_CHECK)
     if kept and kept["key"] == key:
         return kept["result"], kept["checked_at"]
@@ -160,7 +180,7 @@ def _checked(files, dataset, unit, lang):
         bar.progress(min(0.3 + 0.3 * len(steps), 0.9), text=t("upload.checking", lang,
                                                               count=len(files)))
     try:
-        result = pipeline.check(files, dataset=dataset, unit=unit, progress=progress)
+        result = pipeline.check(files, dataset=dataset, unit=unit, progress=progress, scope=scope)
     except warehouse.WarehouseBusy:
         bar.empty()
         st.error(t("upload.busy", lang))
@@ -178,7 +198,7 @@ def show_check(result: pipeline.CheckResult, files: list[tuple[str, bytes]], *,
     """The check's outcome: duplicates, the report, the preview, and the
     commit button (enabled only without errors and with warnings accepted)."""
     for name, batch_id in result.duplicates.items():
-        st.info(t("upload.duplicate", lang, file=name, batch_id=batch_id))
+        st.info(t("upload.duplicate", lang, file=auth.md_safe(name), batch_id=batch_id))
     if result.duplicates and not result.tables and not result.issues:
         st.success(t("upload.all_duplicates", lang))
         return
@@ -202,7 +222,7 @@ def show_check(result: pipeline.CheckResult, files: list[tuple[str, bytes]], *,
     notes = [n for n in result.notes
              if not any(name in n and f"{batch_id}" in n for name, batch_id in result.duplicates.items())]
     for note in notes:
-        st.caption(note)
+        st.caption(auth.md_safe(note))
 
     if result.tables and len(result.preview):
         st.subheader(t("upload.preview", lang))
@@ -249,10 +269,13 @@ def _station_map(result: pipeline.CheckResult, lang: str) -> None:
 
 
 def _commit(files, *, dataset, unit, accepted: bool, lang: str) -> None:
+    account = uploader(lang)
+    if account is None:
+        return
     bar = st.progress(0.1, text=t("upload.writing", lang))
     try:
         loaded = pipeline.load(files, dataset=dataset, unit=unit, accept_warnings=accepted,
-                               loaded_by=app_user(),
+                               loaded_by=account.username, scope=account.scope_code, source="app",
                                progress=lambda _m: bar.progress(0.6, text=t("upload.writing", lang)))
     except warehouse.WarehouseBusy:
         bar.empty()
@@ -271,7 +294,7 @@ def _commit(files, *, dataset, unit, accepted: bool, lang: str) -> None:
         st.info(t("upload.all_duplicates", lang))
     else:
         # The warehouse changed between the check and the load (another load).
-        st.error(t("upload.rejected", lang, reason=" ".join(loaded.notes[-1:])))
+        st.error(t("upload.rejected", lang, reason=auth.md_safe(" ".join(loaded.notes[-1:]))))
 
 
 def show_done(lang: str) -> None:
@@ -281,7 +304,7 @@ def show_done(lang: str) -> None:
     st.success(t("upload.loaded", lang, batch_ids=", ".join(str(b) for b in done["batch_ids"]),
                  rows=fmt_count(done["rows"])))
     for note in done["notes"]:
-        st.caption(note)
+        st.caption(auth.md_safe(note))
     link = report.dashboard_link(done["datasets"], done["units"], done["periods"], lang)
     if link is not None:
         try:
@@ -297,13 +320,14 @@ def show_done(lang: str) -> None:
 
 def admin_page(vf: ViewFilter | None) -> None:
     lang = vf.lang if vf else _url_lang()
+    account = auth.require("viewer", lang)
     done = st.session_state.pop(K_ADMIN_DONE, None)
     if done:
         st.success(done)
     tabs = st.tabs([t(f"admin.tab.{k}", lang) for k in ("batches", "reporting", "dictionary",
                                                         "stations")])
     with tabs[0]:
-        _batches_tab(lang)
+        _batches_tab(lang, account)
     with tabs[1]:
         _reporting_tab(vf, lang)
     with tabs[2]:
@@ -312,11 +336,18 @@ def admin_page(vf: ViewFilter | None) -> None:
         _register_tab(vf, lang)
 
 
-def _batches_tab(lang: str) -> None:
+def _in_scope(units, scope: str) -> bool:
+    """A batch is someone's to see and roll back when all its towns are theirs."""
+    codes = [] if units is None else list(units)
+    return all(scopes.within(str(code), scope) for code in codes)
+
+
+def _batches_tab(lang: str, account) -> None:
     if not warehouse_handle().exists():
         st.info(t("admin.no_batches", lang))
         return
     batches = run(admin.batch_list)
+    batches = batches[[_in_scope(units, account.scope_code) for units in batches["units"]]]
     if batches.empty:
         st.info(t("admin.no_batches", lang))
         return
@@ -329,12 +360,16 @@ def _batches_tab(lang: str) -> None:
     download, rollback = st.columns(2)
     if original.exists():
         download.download_button(t("admin.download_original", lang), data=original.read_bytes,  # read only when clicked
-                                 file_name=batch["file_name"], key=f"admin_original_{batch_id}")
+                                 file_name=batch["file_name"], key=f"admin_original_{batch_id}",
+                                 on_click=auth.record, args=("export", f"batch {batch_id}"),
+                                 kwargs={"detail": f"original file {batch['file_name']}"})
     else:
         download.caption(t("admin.original_missing", lang))
     if batch["status"] == "rolled_back":
         rollback.caption(t("admin.rollback_done_already", lang,
                            when=report.moment_text(batch["rolled_back_at"])))
+    elif not account.can_upload:
+        rollback.caption(t("upload.forbidden_rollback", lang, role=t(f"role.{account.role}", lang)))
     elif rollback.button(t("admin.rollback", lang), key=f"admin_rollback_{batch_id}"):
         st.session_state[K_ROLLBACK] = batch_id
     # The dialog stays open across reruns until confirmed, cancelled or dismissed.
@@ -360,7 +395,7 @@ def _rollback_dialog(batch_id: int, lang: str) -> None:
         st.error(t("upload.busy", lang))
         return
     st.write(t("admin.rollback_what", lang, batch_id=batch_id,
-               dataset=report.dataset_title(preview.dataset, lang), file=preview.file,
+               dataset=report.dataset_title(preview.dataset, lang), file=auth.md_safe(preview.file),
                removed=fmt_count(preview.removed), restored=fmt_count(preview.restored)))
     if preview.reactivated:
         st.write(t("admin.rollback_reactivates", lang,
@@ -371,8 +406,12 @@ def _rollback_dialog(batch_id: int, lang: str) -> None:
     confirm, cancel = st.columns(2)
     if confirm.button(t("admin.rollback_confirm", lang), type="primary", key="admin_confirm"):
         _close_rollback()
+        account = uploader(lang)
+        if account is None:
+            return
         try:
-            undone = pipeline.rollback(batch_id)
+            undone = pipeline.rollback(batch_id, scope=account.scope_code, by=account.username,
+                                       source="app")
         except loader.BatchError as refused:
             st.error(refused.issue.message_en if lang == "en" else refused.issue.message_zh)
             return
@@ -434,7 +473,9 @@ def _reporting_tab(vf: ViewFilter | None, lang: str) -> None:
                                                           vf.region.name(lang), str(year),
                                                           report.dataset_title(dataset, lang),
                                                           "xlsx"),
-                       key="admin_status_xlsx")
+                       key="admin_status_xlsx", on_click=auth.record,
+                       args=("export", t("admin.status_sheet", "zh")),
+                       kwargs={"detail": f"{vf.region.code} {year} {dataset}"})
 
 
 def _dictionary_tab(lang: str) -> None:
