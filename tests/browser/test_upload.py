@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from etl import pipeline, warehouse
+from etl.accounts import AccountError
+from tests.signed_in import account_in, sign_in_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "upload"
@@ -67,6 +69,12 @@ def amount(value: float) -> str:
 def cleanup(browser_warehouse):
     """Rolls back whatever the test loaded from these fixture files."""
     db, _ = browser_warehouse
+    # Uploading and rolling back need a signed-in uploader (a page load is a
+    # new session, so each opened page signs in).
+    try:
+        account_in(db, STAFF, "uploader", "350500")
+    except AccountError:
+        pass  # made by an earlier test of the session, on the same warehouse
     yield db
     with warehouse.read(db) as con:
         left = [b for (b,) in con.execute(
@@ -74,6 +82,15 @@ def cleanup(browser_warehouse):
             [RIGHT, MAY_CSV]).fetchall()]
     for batch_id in left:
         pipeline.rollback(batch_id, db=db)
+
+
+STAFF = "browser-staff"
+
+
+def open_signed_in(app, path: str) -> None:
+    app.open(path)
+    sign_in_page(app.page, STAFF)
+    app.wait_for_rerun()
 
 
 def upload(app, name: str) -> None:
@@ -88,7 +105,7 @@ def test_an_upload_is_checked_previewed_loaded_shown_and_rolled_back(app, cleanu
     page = app.page
 
     # A file with an error: the report names the cell, and nothing can be loaded.
-    app.open("/upload")
+    open_signed_in(app, "/upload")
     upload(app, WRONG)
     page.get_by_text("2 个错误，0 个警告").wait_for()
     report = page.locator('[data-testid="stTable"]').first
@@ -99,7 +116,7 @@ def test_an_upload_is_checked_previewed_loaded_shown_and_rolled_back(app, cleanu
     app.screenshot("upload-error")
 
     # The corrected file: the preview shows the replaced values, old -> new.
-    app.open("/upload")
+    open_signed_in(app, "/upload")
     upload(app, RIGHT)
     page.get_by_text("导入预览").wait_for()
     old_claims, old_paid = before["hospital"]
@@ -129,7 +146,7 @@ def test_an_upload_is_checked_previewed_loaded_shown_and_rolled_back(app, cleanu
     assert app.exceptions() == []
 
     # Roll it back from 数据管理: the dialog says what comes back.
-    app.open("/admin")
+    open_signed_in(app, "/admin")
     page.get_by_role("button", name="撤销此批次").click()
     dialog = page.locator('[role="dialog"]')
     dialog.get_by_text(f"撤销批次 {batch_id}（职工医疗互助，「{RIGHT}」）：将移除它的 2 行当前数据，"
