@@ -13,6 +13,8 @@ live in one place.  Number formats used by cards and tables are here too.
 """
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime
 
 import pandas as pd
@@ -582,6 +584,20 @@ SCHEME_SHORT: dict[str, tuple[str, str]] = {
     "女职工特殊疾病互助": ("女职工特疾互助", "Women's illness aid"),
     "职工意外伤害互助": ("意外伤害互助", "Accident aid"),
 }
+
+
+# Markdown ------------------------------------------------------------------------
+_MD_ACTIVE = re.compile(r"([\\\[\]<>$])")
+
+
+def md_safe(text: object) -> str:
+    """Text from a spreadsheet, a file name or a URL made inert for Streamlit
+    markdown (st.markdown, st.caption, st.info…, st.table cells): no link,
+    image, HTML tag, math or colour directive can be formed, and bare URLs
+    are not turned into links.  Everything else reads as typed."""
+    escaped = _MD_ACTIVE.sub(r"\\\1", str(text))
+    escaped = escaped.replace("://", r":\/\/")
+    return re.sub(r"(?i)\bwww\.", r"www\\.", escaped)
 
 
 def t(key: str, lang: str, **params) -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts_stations, geo, maps, stations_view
 from dashboard.queries import meta, stations
-from dashboard.strings import fmt_count, fmt_month, period_text, t
+from dashboard.strings import md_safe, fmt_count, fmt_month, period_text, t
 from dashboard.ui import present, widgets
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import page_start, set_region, source_stamp
@@ -30,7 +30,7 @@ if station_id is not None:
     info = run(stations.station_info, station_id=station_id)
     if info.empty or not info.iloc[0]["town_code"].startswith(vf.prefix):
         if info.empty:
-            st.warning(t("stations.unknown_station", lang, value=station_id))
+            st.warning(t("stations.unknown_station", lang, value=md_safe(station_id)))
         _clear_station()
         station_id = None
 
@@ -56,7 +56,7 @@ if not widgets.empty_period(vf) and widgets.stations_cards(vf):
         if station_id is not None:
             chosen = info.iloc[0]
             note_column, button_column = st.columns([4, 1])
-            note_column.markdown(t("stations.selected", lang, name=chosen["station_name"],
+            note_column.markdown(t("stations.selected", lang, name=md_safe(chosen["station_name"]),
                                    town=chosen["town_name_en" if lang == "en" else "town_name_zh"]))
             button_column.button(t("stations.clear_station", lang), on_click=_clear_station)
         heatmap = st.toggle(t("stations.heatmap", lang), key="stations_heatmap")

@@ -152,6 +152,14 @@ def test_a_link_to_an_unknown_station_is_corrected(stations_page):
     assert len(layer(deck(at)[0], maps.STATIONS_LAYER)["data"]) == 18
 
 
+def test_a_link_cannot_smuggle_a_markdown_link_onto_the_page(stations_page):
+    # The station id comes from the URL and is shown back: it must read as
+    # typed, not become a clickable link to somewhere else.
+    at = stations_page(**ANHAI_H1, station="[点此](http://evil.example)")
+    (warning,) = [w.value for w in at.warning]
+    assert warning == r"链接中的驿站「\[点此\](http:\/\/evil.example)」不在当前地区，已显示全部驿站。"
+
+
 def test_a_town_without_stations_says_so(stations_page):
     at = stations_page(region="350504100", **{"from": "2024-01", "to": "2024-06"})      # 罗溪镇
     assert [i.value for i in at.info] == ["罗溪镇在所选时段没有工会驿站数据。"]

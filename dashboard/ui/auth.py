@@ -36,6 +36,7 @@ from typing import Mapping
 import streamlit as st
 
 from dashboard.filters import Notice, Region, ViewFilter
+from dashboard.strings import md_safe  # noqa: F401  (re-exported for pages)
 from dashboard.strings import t
 from etl import accounts, audit, settings, warehouse
 from etl import scope as scopes
@@ -44,20 +45,6 @@ from etl.accounts import Account
 K_SESSION = "_union_signed_in"       # {"username", "issued", "seen", "seal"}
 K_NOTICE = "_union_auth_notice"      # a strings key to show on the next login form
 K_SSO_LOGGED = "_union_sso_logged"   # the e-mail whose sign-on was audited already
-
-
-# Markdown ------------------------------------------------------------------------
-_MD_ACTIVE = re.compile(r"([\\\[\]<>$])")
-
-
-def md_safe(text: object) -> str:
-    """Text from a spreadsheet, a file name or a URL made inert for Streamlit
-    markdown (st.markdown, st.caption, st.info…, st.table cells): no link,
-    image, HTML tag, math or colour directive can be formed, and bare URLs
-    are not turned into links.  Everything else reads as typed."""
-    escaped = _MD_ACTIVE.sub(r"\\\1", str(text))
-    escaped = escaped.replace("://", r":\/\/")
-    return re.sub(r"(?i)\bwww\.", r"www\\.", escaped)
 
 
 # Sessions --------------------------------------------------------------------------
