@@ -100,14 +100,26 @@ def within_scope(result: Any, scope: str) -> Any:
     return result if bool(keep.all()) else result[keep].reset_index(drop=True)
 
 
-def _units_of(handle: WarehouseHandle):
-    from dashboard.queries import meta  # the org units: reference data, not scoped
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _regions(db_path: str, data_version: tuple[int, int]) -> dict:
+    """Every org unit as a Region, built once per warehouse version and shared
+    by all sessions (a resource, not copied per call): on a national warehouse
+    that is 43,000 objects, 0.4 s and ~20 MB per session when each rerun
+    built its own.  Org units are reference data, not scoped."""
+    from dashboard.queries import meta
 
-    def load():
-        units = _cached_result(f"{meta.org_units.__module__}.org_units", str(handle.path),
-                               handle.version(), (), _query=meta.org_units)
-        return regions_from_units(units)
-    return load
+    with warehouse.read(Path(db_path)) as con:
+        return regions_from_units(meta.org_units(con))
+
+
+def all_regions() -> dict:
+    """Every org unit by code, for the warehouse the app reads."""
+    handle = warehouse_handle()
+    return _regions(str(handle.path), handle.version())
+
+
+def _units_of(handle: WarehouseHandle):
+    return lambda: _regions(str(handle.path), handle.version())
 
 
 def run(query: Callable, **params) -> Any:

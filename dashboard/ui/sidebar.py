@@ -22,12 +22,12 @@ import streamlit as st
 
 from dashboard import periods
 from dashboard.filters import (LANGS, PARAM_KEYS, Region, ViewFilter, children_of, city_of,
-                               latest_or_default, parse_view, regions_from_units)
+                               latest_or_default, parse_view)
 from dashboard.queries import meta
 from dashboard.strings import fmt_count, fmt_month, fmt_timestamp, period_text, t
 from dashboard.ui import auth
 from dashboard.ui import entry
-from dashboard.ui.data import run
+from dashboard.ui.data import all_regions, run
 from etl import scope as scopes
 from etl import warehouse
 
@@ -43,8 +43,8 @@ MIN_MONTHS_OFFERED = 36
 
 
 def regions() -> dict[str, Region]:
-    """Every org unit by code (cached with the warehouse version)."""
-    return regions_from_units(run(meta.org_units))
+    """Every org unit by code (shared, rebuilt when the warehouse changes)."""
+    return all_regions()
 
 
 def _requested_params() -> dict:
