@@ -63,7 +63,8 @@ def aliases(column: Column) -> list[str]:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """10000000 -> "10,000,000"; 118.5 -> "118.5" (never "1e+07")."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 def bounds(column: Column, lang: str) -> str:

@@ -97,8 +97,13 @@ HOST_TYPES = ("党建+邻里中心", "网格党群服务站", "企业", "商圈�
 CRS_CHOICES = ("WGS84", "GCJ02", "BD09")
 
 
+# No count in one row (a town's month, a class, a contract) comes near ten
+# million; a bound also stops 1e308 from overflowing the integer column.
+COUNT_MAX = 10_000_000
+
+
 def _count(name, header_zh, label_en, unit_zh="人", unit_en="people", required=True,
-           aliases=(), example=0, max=None, note_zh="", note_en=""):
+           aliases=(), example=0, max=COUNT_MAX, note_zh="", note_en=""):
     return Column(name, header_zh, label_en, "count", required=required, aliases=aliases,
                   unit_zh=unit_zh, unit_en=unit_en, min=0, max=max, example=example,
                   note_zh=note_zh, note_en=note_en)

@@ -154,9 +154,10 @@ def read_numbers(raw: RawTable, col: RawColumn, spec: Column, log: IssueLog) -> 
                      value=lambda i: _written(col, i))
         values = np.where(fractional, np.nan, values)
     if spec.kind == "amount":
-        cents = values * 100
-        # Tolerance: float noise only (61200.1 * 100 is 6120010.000000001).
-        too_fine = ok & (np.abs(cents - np.round(cents)) > 1e-6 + np.abs(cents) * 1e-12)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 is refused as too large below
+            cents = values * 100
+            # Tolerance: float noise only (61200.1 * 100 is 6120010.000000001).
+            too_fine = ok & (np.abs(cents - np.round(cents)) > 1e-6 + np.abs(cents) * 1e-12)
         log.add_rows("too_many_decimals", raw, col, np.flatnonzero(too_fine),
                      value=lambda i: _written(col, i))
     low = spec.min if spec.kind == "number" or (spec.min or 0) > 0 else None

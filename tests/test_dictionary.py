@@ -32,7 +32,7 @@ def test_members_enrolled_reads_as_in_the_spec_in_chinese():
         "字段": "members_enrolled", "表头": "参保人数",
         "可用别名": "在保人数、参加人数、参保职工数、参保人数（人）、enrolled、members、"
                     "members_enrolled、Members enrolled",
-        "数据类型": "非负整数", "计量单位": "人", "取值范围": "≥ 0", "必填": "是", "唯一键": "否",
+        "数据类型": "非负整数", "计量单位": "人", "取值范围": "0 – 10,000,000", "必填": "是", "唯一键": "否",
         "说明": "月末在保人数（存量）",
     }
 

@@ -103,7 +103,7 @@ def test_the_guide_sheet_lists_every_column_in_chinese_and_english(tmp_path, mon
                            "新就业形态劳动者子女、其中：新就业形态劳动者子女、新就业形态子女、"
                            "外卖快递网约车子女、new-form children、new_form_children、"
                            "Of whom children of new-form workers",
-                           "非负整数 / whole number ≥ 0", "人 / people", "≥ 0", "否 / no",
+                           "非负整数 / whole number ≥ 0", "人 / people", "0 – 10,000,000", "否 / no",
                            "外卖、快递、网约车等新就业形态劳动者子女人数 / children of delivery "
                            "riders, couriers, ride-hailing drivers"]
 
