@@ -99,6 +99,11 @@ def test_generate_deck_button_hands_over_the_pptx(app, fixture_db):  # noqa: F81
     deck = Presentation(io.BytesIO(app.session_state[present.deck_state_key(vf)]))
     assert len(deck.slides) == 8
     assert report.deck_file_name(vf) == "工会工作汇报_安海镇_2024-01_2024-06.pptx"
+    # Decks are union business leaving the system: the audit log names it.
+    from etl import audit
+    logged = audit.entries(action="deck")
+    assert list(logged["target"]) == ["工会工作汇报_安海镇_2024-01_2024-06.pptx"]
+    assert list(logged["actor"]) == ["anonymous"]
 
 
 def test_chart_png_button_is_named_after_title_and_view(fixture_db, monkeypatch):  # noqa: F811

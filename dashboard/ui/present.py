@@ -28,7 +28,7 @@ from dashboard import deck, exports, periods, report
 from dashboard.filters import ViewFilter, latest_or_default, parse_view
 from dashboard.queries import meta
 from dashboard.strings import t
-from dashboard.ui import entry
+from dashboard.ui import auth, entry
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import regions
 from etl import warehouse
@@ -231,6 +231,7 @@ def deck_button(vf: ViewFilter) -> None:
                          text=t("deck.drawing", lang, title=title) if title else t("deck.building", lang))
 
         data = deck.write_deck(content, progress=progress)
+        auth.record("deck", report.deck_file_name(vf))
         bar.empty()
         st.session_state[state_key] = data
         st.success(t("deck.ready", lang, slides=len(content.slides),

@@ -16,6 +16,7 @@ from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview
 from dashboard.strings import (column_label, fmt_count, fmt_month, fmt_pct, fmt_signed, fmt_yuan,
                                period_text, scheme_short, t, value_label)
+from dashboard.ui import auth
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import set_region
 
@@ -342,7 +343,10 @@ def table(frame: pd.DataFrame, vf: ViewFilter, title: str, key: str,
     csv_column, xlsx_column = st.columns(2)
     csv_column.download_button(t("export.csv", vf.lang), lambda: csv_bytes(shown),
                                file_name=exports.export_file_name(title, region, first, last, "csv"),
-                               mime="text/csv", key=f"{key}-csv", on_click="ignore")
+                               mime="text/csv", key=f"{key}-csv",
+                               # every export is in the audit log: who took which table
+                               on_click=auth.record, args=("export", f"{title} · {region} · {first}..{last} · csv"))
     xlsx_column.download_button(t("export.xlsx", vf.lang), lambda: xlsx_bytes(shown, vf, title),
                                 file_name=exports.export_file_name(title, region, first, last, "xlsx"),
-                                mime=exports.XLSX_MIME, key=f"{key}-xlsx", on_click="ignore")
+                                mime=exports.XLSX_MIME, key=f"{key}-xlsx",
+                                on_click=auth.record, args=("export", f"{title} · {region} · {first}..{last} · xlsx"))
