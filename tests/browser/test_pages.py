@@ -141,3 +141,28 @@ def test_a_deep_link_on_a_fresh_server_runs_through_app_py(app, start_app):
         app.open(fresh_url + "/stations" + ANHAI_2024)
         navigation = app.page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "总览" in navigation and "app" not in navigation.split()
+
+
+def test_clicking_a_town_in_the_ranking_narrows_the_view_to_it(app):
+    # 晋江市 in 2024: the ranking of its towns.  A click on a bar makes that
+    # town the view: the URL says so (it can be sent on) and the page reads it.
+    import re
+
+    from etl import reference
+
+    app.open("/?region=350582&from=2024-01&to=2024-12")
+    ranking = app.page.locator(".js-plotly-plot").nth(1)
+    ranking.wait_for()
+    # Plotly listens on its drag layer above the bars: click where a bar is drawn.
+    first_bar = ranking.locator(".barlayer .point path").first
+    first_bar.scroll_into_view_if_needed()
+    bar = first_bar.bounding_box()
+    app.page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    # The URL changes in place (no navigation): poll it.
+    app.page.wait_for_function("() => /region=350582[0-9]{3}/.test(location.search)", timeout=30000)
+    app.wait_for_rerun()
+    town = re.search(r"region=(350582\d{3})\b", app.page.url).group(1)
+    names = reference.read_org_units().set_index("code")["name_zh"]
+    caption = app.page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    assert caption.startswith(f"{names[town]} · 2024-01 至 2024-12")
+    assert app.exceptions() == []
