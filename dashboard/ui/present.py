@@ -25,13 +25,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import deck, exports, periods, report
-from dashboard.filters import ViewFilter, latest_or_default, parse_view
-from dashboard.queries import meta
+from dashboard.filters import ViewFilter
 from dashboard.strings import t
-from dashboard.ui import auth, entry
+from dashboard.ui import auth
 from dashboard.ui.data import run
-from dashboard.ui.sidebar import regions
-from etl import warehouse
+from dashboard.ui.sidebar import current_view
 
 PRESENT_PAGE = "pages/present.py"
 PRESENT_PARAM = "present"
@@ -85,16 +83,10 @@ def present_link(vf: ViewFilter) -> None:
 
 
 def present_view() -> ViewFilter:
-    """The view in the URL, parsed as every page parses it (bad values fall
-    back to defaults and leave notices), without drawing the sidebar."""
-    entry.through_app()
-    try:
-        units = regions()
-        latest = run(meta.latest_month)
-    except warehouse.WarehouseMissing:
-        st.error(f"{t('warehouse.missing', 'zh')}\n\n{t('warehouse.missing', 'en')}")
-        st.stop()
-    return parse_view(st.query_params.to_dict(), units, latest_or_default(latest, date.today()))
+    """The view in the URL, parsed and scoped as every page does it (bad
+    values fall back to defaults and leave notices), without the sidebar."""
+    vf, _, _ = current_view()
+    return vf
 
 
 def hide_chrome() -> None:

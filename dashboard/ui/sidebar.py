@@ -202,12 +202,10 @@ def view_caption(vf: ViewFilter) -> str:
              period=period_text(shown.first, shown.last, lang), comparison=compared).rstrip(" ·")
 
 
-def page_start(page_key: str) -> ViewFilter:
-    """Render the shared sidebar and the page title; return the view's filters.
-
-    ``page_key`` names the page in strings.py (``page.<key>``).  Unusable URL
-    values are shown as warnings; a missing warehouse stops the page with a
-    bilingual message."""
+def current_view() -> tuple[ViewFilter, dict[str, Region], str | None]:
+    """The view the URL (or the session's last one) asks for, parsed and cut
+    to the viewer's scope, without drawing anything: (view, units, scope).
+    A missing warehouse stops the page with a bilingual message."""
     entry.through_app()
     try:
         units = regions()
@@ -219,6 +217,16 @@ def page_start(page_key: str) -> ViewFilter:
     vf = parse_view(requested, units, latest_or_default(latest, date.today()))
     scope = auth.viewing_scope(auth.current())
     vf = auth.clamp_view(vf, units, scope, requested=requested.get("region"))
+    return vf, units, scope
+
+
+def page_start(page_key: str) -> ViewFilter:
+    """Render the shared sidebar and the page title; return the view's filters.
+
+    ``page_key`` names the page in strings.py (``page.<key>``).  Unusable URL
+    values are shown as warnings; a missing warehouse stops the page with a
+    bilingual message."""
+    vf, units, scope = current_view()
     _render_sidebar(vf, units, scope)
     _sync_url(vf)
     st.title(t(f"page.{page_key}", vf.lang))
