@@ -24,8 +24,21 @@ class SheetGrid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, c0, r1, c1), 0-based inclusive
 
 
+class HasIssues:
+    """Errors and warnings of anything holding ``issues`` (a table, a check)."""
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+
 @dataclass
-class ParsedTable:
+class ParsedTable(HasIssues):
     """One table found in one sheet, normalised to ``dataset``'s columns.
 
     ``frame`` holds one row per data row with canonical column names, typed
@@ -41,14 +54,6 @@ class ParsedTable:
     issues: list[Issue] = field(default_factory=list)
     title: str = ""
     roster_people: int = 0          # > 0: a per-person list aggregated to the grain
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == WARNING]
 
 
 @dataclass

@@ -28,7 +28,7 @@ from etl import load as loader
 from etl import reference, settings, warehouse
 from etl import scope as scopes
 from etl.messages import ERROR, WARNING, Issue, issue
-from etl.model import Context, LoadResult, ParsedTable
+from etl.model import Context, HasIssues, LoadResult, ParsedTable
 from etl.limits import Limits
 from etl.specs import DATASETS, TOWN, Dataset
 
@@ -69,7 +69,7 @@ def resolve_dataset(name: str | None) -> str | None:
 
 # The result of looking at files ----------------------------------------------
 @dataclass
-class CheckResult:
+class CheckResult(HasIssues):
     """What a load of these files would do.
 
     preview: one row per (dataset, file, town, period) the files touch, with
@@ -87,14 +87,6 @@ class CheckResult:
     changes: pd.DataFrame
     duplicates: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == WARNING]
 
     @property
     def ok(self) -> bool:
