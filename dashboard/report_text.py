@@ -160,11 +160,11 @@ def camp_sentences(region: str, year: int, history: dict[int, CampYear], lang: s
             f"{'class' if this.classes == 1 else 'classes'} for workers' children, "
             f"with {fmt_int(this.children)} children enrolled")
     if record_classes and record_children:
-        tail = "; both are the highest of any year on record."
+        tail = "; both are records, above every earlier year."
     elif record_children:
-        tail = "; enrolment is the highest of any year on record."
+        tail = "; enrolment is a record, above every earlier year."
     elif record_classes:
-        tail = "; the number of classes is the highest of any year on record."
+        tail = "; the number of classes is a record, above every earlier year."
     elif prev is not None and prev.classes > 0:
         tail = "; " + _camp_change_en(this, prev) + "."
     else:

@@ -17,8 +17,8 @@ def test_camp_sentence_claims_a_record_when_both_are_the_highest_of_all_years():
     assert sentences[1] == "其中新就业形态劳动者子女126名，占21.8%。"
     english = rt.camp_sentences("Anhai Town", 2024, ANHAI_CAMPS, "en")
     assert english[0] == ("In 2024, Anhai Town ran 21 summer day-camp classes for workers' "
-                          "children, with 579 children enrolled; both are the highest of any "
-                          "year on record.")
+                          "children, with 579 children enrolled; both are records, above every "
+                          "earlier year.")
 
 
 def test_no_record_claim_when_another_year_was_higher():
