@@ -137,6 +137,22 @@ def record(actor: str, action: str, outcome: str, *, target: str | None = None,
         return append(con, event, at)
 
 
+def record_on(con: duckdb.DuckDBPyConnection, actor: str, action: str, outcome: str, *,
+              target: str | None = None, detail: str | None = None,
+              scope_code: str | None = None, source: str = "app") -> int | None:
+    """``record_quietly`` through a connection that is already open (a
+    load's, once its transaction has ended): the access file is attached to
+    it rather than opened anew."""
+    event = Event(actor, action, outcome, target, detail, scope_code, source)
+    try:
+        with warehouse.attached(con, settings.access_db_path(), "access_log") as access:
+            access.execute(ACCESS_SCHEMA)
+            return append(access, event)
+    except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
+        print(f"audit log not written: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return None
+
+
 def record_quietly(*args, **kwargs) -> int | None:
     """``record``, for events logged after the fact they describe has
     happened (a load that has committed): a busy or broken access file must

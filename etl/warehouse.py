@@ -145,6 +145,29 @@ def write(db: Path | None = None, timeout_s: float | None = None):
             con.close()
 
 
+@contextlib.contextmanager
+def attached(con: duckdb.DuckDBPyConnection, db: Path, alias: str,
+             timeout_s: float | None = None):
+    """``db`` attached read-write to an already open connection, as its
+    writer (same locks as ``write``), and the default database until the
+    block ends.  A DuckDB instance costs ~9 ms to create, an ATTACH ~1 ms:
+    a load writes its audit entry this way.  ``alias`` is ours, never input."""
+    timeout_s = settings.lock_timeout_s() if timeout_s is None else timeout_s
+    (home,) = con.execute("SELECT current_database()").fetchone()
+    with _flock(db, exclusive=True, timeout_s=timeout_s):
+        con.execute("ATTACH ? AS " + _identifier(alias), [str(db)])
+        try:
+            con.execute("USE " + _identifier(alias))
+            yield con
+        finally:
+            con.execute("USE " + _identifier(home))
+            con.execute("DETACH " + _identifier(alias))
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 

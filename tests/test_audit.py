@@ -139,4 +139,4 @@ def test_no_code_updates_or_deletes_the_audit_log():
     public = {name for name in vars(audit) if not name.startswith("_") and callable(getattr(audit, name))
               and getattr(getattr(audit, name), "__module__", "") == "etl.audit"}
     assert public == {"access_write", "access_read", "access_version", "append", "record",
-                      "record_quietly", "entries", "failures_since_success", "Event"}
+                      "record_quietly", "record_on", "entries", "failures_since_success", "Event"}
