@@ -8,6 +8,12 @@ reading the same .xlsx, and <= 2x DuckDB's read_csv materialising the same
 header, normalise, resolve towns/stations, validate, and write in one
 transaction into a fresh warehouse.  The ratio is what counts; absolute
 seconds are for orientation.  Prints a Markdown table.
+
+"Of which writing" is the part after every file was read and validated:
+inserting (and retiring the rows replaced), archiving, committing, the
+audit entry, closing.  The floor ratio, (raw + writing) / raw, is what the
+load would score if parsing and validating took no time at all beyond the
+raw reader's own read.
 """
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ from etl import pipeline, reference  # noqa: E402
 from etl.specs import STATION_VISITS, VISITOR_GROUPS  # noqa: E402
 
 TODAY = date(2026, 11, 23)
+# The loader's progress message once every file is read and validated.
+WRITING = pipeline.bilingual("progress_writing", rows=0).split("0")[0]
 
 # The upload limits (etl/limits.py, checked by every pipeline.load, the CLI's
 # too) guard the app against hostile files; the bench's 1M-row CSV (41 MB)
@@ -95,7 +103,11 @@ def raw_read_seconds(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def validated_load_seconds(path: Path, register: Path, workdir: Path, run: int) -> float:
+def validated_load_seconds(path: Path, register: Path, workdir: Path,
+                           run: int) -> tuple[float, float]:
+    """(whole load, of which writing): the writing part runs from the
+    loader's "writing" progress message (everything read and validated) to
+    the end: inserting, archiving, committing, the audit entry, closing."""
     db = workdir / f"bench-{path.stem}-{run}.duckdb"
     os.environ["UNION_DB"] = str(db)
     pipeline.init(db)
@@ -104,13 +116,19 @@ def validated_load_seconds(path: Path, register: Path, workdir: Path, run: int) 
                           loaded_by="bench")
     assert setup.status == "loaded", setup.issues[:3]
     data = path.read_bytes()
+    writing_from = []
+
+    def progress(message: str) -> None:
+        if message.startswith(WRITING):
+            writing_from.append(time.perf_counter())
+
     start = time.perf_counter()
     result = pipeline.load([(path.name, data)], db=db, today=TODAY, loaded_by="bench",
-                           accept_warnings=True)
-    elapsed = time.perf_counter() - start
+                           accept_warnings=True, progress=progress)
+    end = time.perf_counter()
     assert result.status == "loaded", [i.message_en for i in result.issues[:5]]
     assert result.rows == int(path.stem.split("-")[-1]), result.rows
-    return elapsed
+    return end - start, end - writing_from[0]
 
 
 def main() -> None:
@@ -120,8 +138,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.update(BENCH_LIMITS)
     targets = {"xlsx": 1.5, "csv": 2.0}
-    print("| file | rows | raw reader (s) | validated load (s) | ratio | target |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| file | rows | raw reader (s) | validated load (s) | ratio | target "
+          "| of which writing (s) | floor ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for item in args.sizes.split(","):
@@ -135,10 +154,12 @@ def main() -> None:
             write(station_visits(rows, stations), path)
             raw = statistics.median(raw_read_seconds(path) for _ in range(args.repeat))
             loads = [validated_load_seconds(path, register, workdir, i) for i in range(args.repeat)]
-            load = statistics.median(loads)
+            load = statistics.median(whole for whole, _ in loads)
+            writing = statistics.median(part for _, part in loads)
             reader = "python-calamine" if kind == "xlsx" else "DuckDB read_csv"
-            print(f"| {kind} ({reader}) | {rows:,} | {raw:.2f} | {load:.2f} | "
-                  f"{load / raw:.2f}x | <= {targets[kind]}x |", flush=True)
+            print(f"| {kind} ({reader}) | {rows:,} | {raw:.3f} | {load:.3f} | "
+                  f"{load / raw:.2f}x | <= {targets[kind]}x | {writing:.3f} | "
+                  f"{(raw + writing) / raw:.2f}x |", flush=True)
 
 
 if __name__ == "__main__":
