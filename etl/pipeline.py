@@ -354,9 +354,10 @@ def _audit_load(con: duckdb.DuckDBPyConnection, result: LoadResult, loaded_by: s
                     scope_code=scope, source=source)
 
 
-# Uploads up to this size (~30,000 rows of xlsx, parsed in ~0.1 s) are read
-# while holding the write lock: readers wait that long at most.
-EXAMINE_UNDER_WRITE_LOCK_BYTES = 1_000_000
+# Uploads up to this size (~150,000 rows of xlsx, parsed in well under a
+# second) are read while holding the write lock: a reader waits that long
+# at most, once.  An office's monthly sheet is a few hundred rows.
+EXAMINE_UNDER_WRITE_LOCK_BYTES = 5_000_000
 
 
 def _load(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | None,

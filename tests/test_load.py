@@ -3,6 +3,7 @@ replaces, what it leaves alone.  Tables are built here as the parser hands
 them over (canonical columns, dates as datetime.date, counts Int64)."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import date, datetime
 from pathlib import Path
@@ -320,6 +321,52 @@ def test_a_file_whose_batch_was_rolled_back_can_be_loaded_again(empty_db):
 
     assert (again.status, again.batch_ids) == ("loaded", [2])
     assert query("SELECT count(*), sum(claims) FROM mutual_aid") == [(2, 25)]
+
+
+def test_a_large_upload_parsed_while_another_load_committed_is_examined_again(empty_db,
+                                                                             monkeypatch):
+    # A large upload is parsed under a read-only connection so the dashboard
+    # keeps answering.  Here the same file is loaded by someone else between
+    # that parse and the write: the load must see it under the write lock
+    # and report a duplicate, not store the month twice.
+    monkeypatch.setattr(pipeline, "EXAMINE_UNDER_WRITE_LOCK_BYTES", 0)
+    real_write, examined = pipeline.warehouse.write, []
+    real_examine = pipeline._examine
+
+    def examine(con, *args, **kwargs):
+        examined.append(con)
+        return real_examine(con, *args, **kwargs)
+
+    @contextlib.contextmanager
+    def someone_else_loads_first(db):
+        if len(examined) == 1:
+            monkeypatch.setattr(pipeline.warehouse, "write", real_write)
+            assert pipeline.load(given(JULY), today=TODAY, loaded_by="lisi").status == "loaded"
+        with real_write(db) as con:
+            yield con
+
+    monkeypatch.setattr(pipeline, "_examine", examine)
+    monkeypatch.setattr(pipeline.warehouse, "write", someone_else_loads_first)
+    result = pipeline.load(given(JULY), today=TODAY, loaded_by="zhangsan")
+
+    assert (result.status, result.batch_ids) == ("duplicate", [1])
+    assert len(examined) == 3       # ours, lisi's (under his lock), ours again under the lock
+    assert query("SELECT count(*), sum(claims) FROM mutual_aid") == [(2, 25)]
+
+
+def test_a_small_upload_is_examined_once_under_the_write_lock(empty_db, monkeypatch):
+    # Parsing a monthly sheet takes less than opening a second connection.
+    examined = []
+    real_examine = pipeline._examine
+
+    def examine(con, *args, **kwargs):
+        examined.append(con)
+        return real_examine(con, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_examine", examine)
+    result = pipeline.load(given(JULY), today=TODAY)
+
+    assert result.status == "loaded" and len(examined) == 1
 
 
 def test_check_previews_what_each_town_month_would_gain_and_lose(empty_db):
