@@ -22,15 +22,16 @@ if not widgets.empty_period(vf) and widgets.contracts_cards(vf, detail=True):
         if signed.empty:
             st.info(t("empty.signed", vf.lang))
         else:
-            widgets.chart(charts.contracts_signed(signed, vf.shown.month_labels(), vf.lang), vf)
+            widgets.chart(widgets.figure(charts.contracts_signed, signed, vf.shown.month_labels(), vf.lang), vf)
     with right:
         if by_type.empty:
             st.info(t("empty.in_force", vf.lang))
         else:
-            widgets.chart(charts.contracts_in_force_by_type(by_type, vf.lang), vf)
+            widgets.chart(widgets.figure(charts.contracts_in_force_by_type, by_type, vf.lang), vf)
     coverage = run(contracts.coverage_by_town, **vf.at_end())
     if not coverage.empty:
-        widgets.ranking_chart(charts.coverage_by_town(coverage, vf.lang), vf, key="contracts-coverage")
+        widgets.ranking_chart(widgets.figure(charts.coverage_by_town, coverage, vf.lang), vf,
+                              key="contracts-coverage")
 
     as_of = vf.shown.end_date.isoformat()
     st.subheader(t("contracts.expiring", vf.lang, as_of=as_of, days=RENEWAL_WINDOW_DAYS))

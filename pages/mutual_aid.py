@@ -16,17 +16,17 @@ if not widgets.empty_period(vf) and widgets.mutual_aid_cards(vf, detail=True):
     claims = run(mutual_aid.claims_by_month, **vf.span())
     left, right = st.columns(2)
     with left:
-        widgets.chart(charts.enrolment_by_scheme(run(mutual_aid.enrolment_by_scheme, **vf.span()),
-                                                 months, vf.lang), vf)
+        widgets.chart(widgets.figure(charts.enrolment_by_scheme,
+                                     run(mutual_aid.enrolment_by_scheme, **vf.span()), months, vf.lang), vf)
     with right:
-        widgets.chart(charts.claims_combo(claims, months, vf.lang), vf)
+        widgets.chart(widgets.figure(charts.claims_combo, claims, months, vf.lang), vf)
     left, right = st.columns(2)
     with left:
-        widgets.chart(charts.average_payout(claims, months, vf.lang), vf)
+        widgets.chart(widgets.figure(charts.average_payout, claims, months, vf.lang), vf)
     with right:
         ranking = run(mutual_aid.town_ranking, **vf.ranking_span())
-        widgets.ranking_chart(charts.town_ranking(ranking, "claims_paid_yuan", vf.lang,
-                                                  highlight=vf.highlight_town),
+        widgets.ranking_chart(widgets.figure(charts.town_ranking, ranking, "claims_paid_yuan", vf.lang,
+                                             highlight=vf.highlight_town),
                               vf, key="mutual-aid-ranking")
     st.subheader(t("mutual_aid.table", vf.lang))
     widgets.table(run(mutual_aid.detail, **vf.span()), vf, title=t("page.mutual_aid", vf.lang),

@@ -27,18 +27,19 @@ if not widgets.empty_period(vf):
         widgets.programme_heading("stations", vf)
         widgets.stations_cards(vf)
 
-    widgets.chart(charts.trend_small_multiples(run(overview.monthly_trends, **vf.span()),
-                                               vf.shown.month_labels(), vf.lang), vf)
+    widgets.chart(widgets.figure(charts.trend_small_multiples, run(overview.monthly_trends, **vf.span()),
+                                 vf.shown.month_labels(), vf.lang), vf)
 
     metric = widgets.ranking_metric(vf, charts.RANKING_METRICS)
     ranking = run(overview.town_ranking, **vf.ranking_span())
-    widgets.ranking_chart(charts.town_ranking(ranking, metric, vf.lang, highlight=vf.highlight_town),
+    widgets.ranking_chart(widgets.figure(charts.town_ranking, ranking, metric, vf.lang,
+                                         highlight=vf.highlight_town),
                           vf, key="overview-ranking")
     st.caption(t("overview.ranking_hint", vf.lang))
 
     last = vf.shown.last
     matrix = run(overview.reporting_matrix, prefix=vf.prefix, first=periods.add_months(last, -11), last=last)
-    widgets.chart(charts.reporting_heatmap(matrix, vf.lang), vf)
+    widgets.chart(widgets.figure(charts.reporting_heatmap, matrix, vf.lang), vf)
     widgets.missing_reports(vf)
 
 source_stamp(vf)

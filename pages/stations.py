@@ -101,10 +101,10 @@ if not widgets.empty_period(vf) and widgets.stations_cards(vf):
         group_column, service_column = st.columns(2)
         with group_column:
             by_group = run(stations.visits_by_group, **span, station_id=station_id)
-            widgets.chart(charts_stations.visits_by_group(by_group, months, lang), vf)
+            widgets.chart(widgets.figure(charts_stations.visits_by_group, by_group, months, lang), vf)
         with service_column:
             by_service = run(stations.visits_by_service, **span, station_id=station_id)
-            widgets.chart(charts_stations.visits_by_service(by_service, months, lang), vf)
+            widgets.chart(widgets.figure(charts_stations.visits_by_service, by_service, months, lang), vf)
 
         # Every station, and the little-used ones ---------------------------------
         st.subheader(t("stations.table", lang))

@@ -17,15 +17,16 @@ if not widgets.empty_period(vf) and widgets.camps_cards(vf, detail=True):
     by_town = run(camps.by_town, **years)
     left, right = st.columns(2)
     with left:
-        widgets.chart(charts.camps_by_year(by_year, vf.lang,
-                                           range(years["first_year"], years["last_year"] + 1)), vf)
+        widgets.chart(widgets.figure(charts.camps_by_year, by_year, vf.lang,
+                                     range(years["first_year"], years["last_year"] + 1)), vf)
     with right:
-        widgets.chart(charts.new_form_share(by_year, vf.lang), vf)
+        widgets.chart(widgets.figure(charts.new_form_share, by_year, vf.lang), vf)
     left, right = st.columns(2)
     with left:
-        widgets.ranking_chart(charts.camps_by_town(by_town, vf.lang), vf, key="camps-by-town")
+        widgets.ranking_chart(widgets.figure(charts.camps_by_town, by_town, vf.lang), vf,
+                              key="camps-by-town")
     with right:
-        widgets.chart(charts.enrolment_vs_capacity(by_town, vf.lang), vf)
+        widgets.chart(widgets.figure(charts.enrolment_vs_capacity, by_town, vf.lang), vf)
     st.subheader(t("camps.classes", vf.lang))
     widgets.table(run(camps.class_list, **years), vf, title=t("camps.classes", vf.lang),
                   key="camps-classes", value_columns=("class_type",))

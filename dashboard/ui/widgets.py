@@ -4,6 +4,7 @@ come from dashboard.queries through ``run``, the figures from charts.py."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -47,6 +48,54 @@ def chart_config(fig: go.Figure, vf: ViewFilter) -> dict:
                                     periods.format_month(shown.last), "png")
     return {**PLOTLY_CONFIG,
             "toImageButtonOptions": {"format": "png", "filename": name[:-len(".png")], "scale": 2}}
+
+
+# Built figures, shared --------------------------------------------------------------
+
+def _fingerprint(value, digest) -> None:
+    """Feed ``value`` into ``digest`` by content: every row of a frame (not
+    Streamlit's sample of large ones), its columns and types; plain values by
+    type and repr.  Anything else is refused rather than keyed loosely."""
+    if isinstance(value, pd.DataFrame):
+        digest.update(b"frame" + repr((list(value.columns), [str(t) for t in value.dtypes])).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
+    elif isinstance(value, pd.Series):
+        digest.update(b"series" + repr((value.name, str(value.dtype))).encode())
+        digest.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
+    elif isinstance(value, (list, tuple, range)):
+        digest.update(f"seq{len(value)}(".encode())
+        for item in value:
+            _fingerprint(item, digest)
+        digest.update(b")")
+    elif isinstance(value, dict):
+        digest.update(f"map{len(value)}(".encode())
+        for k in sorted(value):
+            _fingerprint(k, digest)
+            _fingerprint(value[k], digest)
+        digest.update(b")")
+    elif value is None or isinstance(value, (str, int, float, bool, dt.date)):
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+    else:
+        raise TypeError(f"cannot key a figure on {type(value).__name__}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=500)
+def _built(name: str, fingerprint: str, _builder: Callable, _args: tuple, _kwargs: dict) -> go.Figure:
+    return _builder(*_args, **_kwargs)
+
+
+def figure(builder: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """``builder(*args, **kwargs)``, built once per distinct input and shared
+    by every session: a warm rerun (another visitor, a language switch back)
+    spends no time in plotly's validators, which were most of a warm page's
+    server time.  The key is the builder's name and the content of its
+    arguments (the query results it draws), so a new load, another view or
+    another language builds anew.  The figure is shared: never mutate it."""
+    digest = hashlib.blake2b(digest_size=16)
+    _fingerprint(args, digest)
+    _fingerprint(kwargs, digest)
+    name = f"{builder.__module__}.{builder.__qualname__}"
+    return _built(name, digest.hexdigest(), _builder=builder, _args=args, _kwargs=kwargs)
 
 
 def chart(fig: go.Figure, vf: ViewFilter, key: str | None = None) -> None:
