@@ -39,6 +39,9 @@ CATALOG: dict[str, tuple[str, str, str]] = {
                        "'{file_name}' was already loaded as batch {batch_id}; nothing to do"),
     "file_repeated": ("info", "「{file_name}」与「{first}」内容完全相同，只导入一次",
                       "'{file_name}' has the same content as '{first}'; loaded once"),
+    "template_example_skipped": ("info", "第 {rows} 行是模板自带的示例行，未导入（请删除或改写示例行）",
+                                 "row {rows} is the template's own example row and was not "
+                                 "loaded (delete or overwrite it)"),
     "roster_aggregated": ("info", "名册：{people} 人已汇总，未保存个人信息",
                           "roster: {people} people aggregated, no personal data kept"),
     "rejected_errors": ("info", "有 {count} 个错误，未写入任何数据；请改正文件后重新导入",

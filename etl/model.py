@@ -54,6 +54,7 @@ class ParsedTable(HasIssues):
     issues: list[Issue] = field(default_factory=list)
     title: str = ""
     roster_people: int = 0          # > 0: a per-person list aggregated to the grain
+    example_rows: list[int] = field(default_factory=list)  # the template's example, left out
 
 
 @dataclass

@@ -47,8 +47,10 @@ def parse_files(files: list[tuple[str, bytes]], context: Context, *,
         if index not in parsed:
             parsed[index] = parse_table(grid, layout, lookups)
     # In the order of the files and sheets; a table with neither rows nor
-    # problems (an empty template sheet) is nothing to load.
-    tables = [parsed[i] for i in range(len(found)) if len(parsed[i].frame) or parsed[i].issues]
+    # problems (an empty template sheet) is nothing to load, but one that
+    # held only the template's example row is kept so that the load says so.
+    tables = [parsed[i] for i in range(len(found))
+              if len(parsed[i].frame) or parsed[i].issues or parsed[i].example_rows]
     check_duplicate_keys(tables)
     return tables, file_issues
 

@@ -181,6 +181,10 @@ def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes
     for plan in loader.plan_batches(tables):
         if plan.note:
             notes.append(f"{plan.file}: {plan.note}")
+    for table in tables:
+        if table.example_rows:
+            notes.append(f"{table.file}: " + bilingual(
+                "template_example_skipped", rows=", ".join(map(str, table.example_rows))))
     return _Examined(tables, issues, context, payloads, duplicates, notes)
 
 
@@ -354,7 +358,7 @@ def _audit_load(con: duckdb.DuckDBPyConnection, result: LoadResult, loaded_by: s
                     scope_code=scope, source=source)
 
 
-# Uploads up to this size (~150,000 rows of xlsx, parsed in well under a
+# Uploads up to this size (~150,000 rows of xlsx, parsed in under a
 # second) are read while holding the write lock: a reader waits that long
 # at most, once.  An office's monthly sheet is a few hundred rows.
 EXAMINE_UNDER_WRITE_LOCK_BYTES = 5_000_000

@@ -836,9 +836,69 @@ def validate_table(raw: RawTable, lookups: Lookups) -> ParsedTable:
         roster_people = n
         frame = aggregate_roster(frame, spec)
     check_spikes(raw, frame, spec, lookups, log)
+    issues = log.finish()
+    example = template_example(raw, frame, spec, lookups) if not roster else None
+    example_rows = []
+    if example is not None and example.any():
+        example_rows = [int(r) for r in frame.loc[example, "_row"]]
+        frame = frame[~example].reset_index(drop=True)
+        issues = [i for i in issues if i.row not in example_rows]
     return ParsedTable(dataset=spec.name, file=raw.file, sheet=raw.sheet, frame=frame,
-                       columns=columns, issues=log.finish(), title=raw.title,
-                       roster_people=roster_people)
+                       columns=columns, issues=issues, title=raw.title,
+                       roster_people=roster_people, example_rows=example_rows)
+
+
+def template_example(raw: RawTable, frame: pd.DataFrame, spec: Dataset,
+                     lookups: Lookups) -> np.ndarray | None:
+    """Per row: is it the example row of our template (row 3, in grey),
+    left in unchanged?  Staff fill the rows below it and often leave it;
+    loaded, it would put the sample's figures (安海镇, 2024-07) in the
+    warehouse as if reported.  A row counts only if every column with an
+    example holds exactly that example."""
+    expected = {c.name: typed_example(c, lookups) for c in spec.columns if c.example is not None}
+    if not len(frame) or not set(expected) <= set(frame.columns):
+        return None
+    match = np.ones(len(frame), dtype=bool)
+    for name, value in expected.items():
+        if value is None:
+            return None
+        column = frame[name]
+        if spec.column(name).kind == "station":
+            # As written: the sample station need not be in the register, and
+            # an unknown one has no id in the frame.
+            cells = raw.columns[name]
+            written = pd.Series(cells.uniques[cells.codes]).map(clean_text)
+            equal = (written == value).to_numpy(dtype=bool)
+        elif column.dtype == object:
+            equal = column.map(lambda v, value=value: v == value).to_numpy(dtype=bool)
+        else:
+            equal = (column == value).fillna(False).to_numpy(dtype=bool)
+        match &= equal
+        if not match.any():
+            break
+    return match
+
+
+def typed_example(column: Column, lookups: Lookups) -> object:
+    """The spec's example value as validation types it (a month as its first
+    day, a town as its code); None when it cannot be typed."""
+    value = column.example
+    try:
+        if column.kind == "month":
+            return date.fromisoformat(f"{value}-01")
+        if column.kind == "date":
+            return date.fromisoformat(str(value))
+        if column.kind == "town":
+            return lookups.towns.resolve(value)
+        if column.kind == "station":
+            return clean_text(value)
+        if column.kind in ("count", "year"):
+            return int(value)
+        if column.kind in ("amount", "number"):
+            return float(value)
+    except (ValueError, NotResolved):
+        return None
+    return str(value)
 
 
 def aggregate_roster(frame: pd.DataFrame, spec: Dataset) -> pd.DataFrame:

@@ -25,6 +25,24 @@ def sheets(data: bytes) -> dict[str, list[list]]:
     return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
 
 
+def filled_in(dataset: str, row3: dict[str, object] | None = None,
+              below: list[dict[str, object]] = ()) -> bytes:
+    """The dataset's template as a staff member fills it in: ``row3``
+    overwrites cells of the example row, ``below`` adds rows under it
+    (both by Chinese header)."""
+    book = openpyxl.load_workbook(io.BytesIO(template.build_template(DATASETS[dataset])))
+    sheet = book[DATASETS[dataset].title_zh]
+    headers = {cell.value: cell.column for cell in sheet[2]}
+    for header, value in (row3 or {}).items():
+        sheet.cell(row=3, column=headers[header], value=value)
+    for offset, values in enumerate(below, start=1):
+        for header, cell_value in values.items():
+            sheet.cell(row=3 + offset, column=headers[header], value=cell_value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def test_the_mutual_aid_template_has_title_headers_and_an_example_row(tmp_path, monkeypatch):
     monkeypatch.setenv("UNION_DB", str(tmp_path / "none.duckdb"))
     data = template.build_template(DATASETS["mutual_aid"])
@@ -73,7 +91,7 @@ def test_dropdowns_offer_the_towns_and_every_choice_column(tmp_path, monkeypatch
 
 
 def test_the_station_visits_template_lists_the_registered_stations(empty_db):
-    station_register = template.build_template(DATASETS["stations"])
+    station_register = filled_in("stations", {"服务设施": "饮水机"})
     loaded = pipeline.load([("驿站名册.xlsx", station_register)], today=TODAY)
     assert loaded.status == "loaded", loaded.issues
 
@@ -118,19 +136,52 @@ def test_only_the_data_sheet_of_a_template_is_read_as_a_table(tmp_path, monkeypa
     assert [(t.dataset, t.sheet) for t in checked.tables] == [(dataset, DATASETS[dataset].title_zh)]
 
 
-@pytest.mark.parametrize("dataset, view, expected", [
-    ("mutual_aid", "mutual_aid",
-     ("2024-07-01", "350582101", "职工住院医疗互助", 10995, 0, 23, "61200.00")),
-    ("summer_camps", "summer_camps",
+EXAMPLE_NOTE = ("{file}: 第 3 行是模板自带的示例行，未导入（请删除或改写示例行） / row 3 is the "
+                "template's own example row and was not loaded (delete or overwrite it)")
+
+
+@pytest.mark.parametrize("dataset", list(DATASETS))
+def test_a_template_uploaded_as_downloaded_loads_nothing_and_says_why(empty_db, dataset):
+    # The grey example row holds 安海镇's sample figures; loaded, they would
+    # pass for a real report.
+    result = pipeline.load([("模板.xlsx", template.build_template(DATASETS[dataset]))],
+                           today=TODAY)
+
+    assert result.status == "rejected"
+    assert [i.code for i in result.issues] == ["nothing_to_load"]
+    assert EXAMPLE_NOTE.format(file="模板.xlsx") in result.notes
+    with warehouse.read() as con:
+        assert con.execute("SELECT count(*) FROM load_batches").fetchone() == (0,)
+
+
+def test_rows_filled_in_below_the_example_load_without_it(empty_db):
+    data = filled_in("mutual_aid", below=[
+        {"月份": "2024-07", "镇（街道）": "东石镇", "互助项目": "职工住院医疗互助",
+         "参保人数": 8200, "新增参保人数": 12, "补助人次": 17, "补助金额（元）": 40100}])
+    result = pipeline.load([("东石7月.xlsx", data)], today=TODAY)
+
+    assert (result.status, result.rows, result.units, result.issues) == (
+        "loaded", 1, ["350582104"], [])
+    assert EXAMPLE_NOTE.format(file="东石7月.xlsx") in result.notes
+    with warehouse.read() as con:
+        assert con.execute("SELECT town_code, members_enrolled, claims_paid_yuan "
+                           "FROM mutual_aid").fetchall() == [("350582104", 8200, Decimal("40100.00"))]
+
+
+@pytest.mark.parametrize("dataset, view, row3, expected", [
+    ("mutual_aid", "mutual_aid", {"参保人数": 10996},
+     ("2024-07-01", "350582101", "职工住院医疗互助", 10996, 0, 23, "61200.00")),
+    ("summer_camps", "summer_camps", {"报名人数": 31},
      (2024, "350582101", "安海镇第1期暑托班", "安海镇总工会", "普通班", "2024-07-08",
-      "2024-08-16", 30, 6, 40, "15.00")),
-    ("collective_contracts", "collective_contracts",
+      "2024-08-16", 31, 6, 40, "15.00")),
+    ("collective_contracts", "collective_contracts", {"覆盖职工人数": 121},
      ("JJAH-2024-001", "350582101", "工资集体合同", "福建某某鞋业有限公司", "2024-03-15",
-      "2027-03-14", 1, 120)),
+      "2027-03-14", 1, 121)),
 ])
-def test_the_filled_in_example_row_loads(empty_db, dataset, view, expected):
-    data = template.build_template(DATASETS[dataset])
-    result = pipeline.load([(f"{dataset}.xlsx", data)], today=TODAY)
+def test_the_example_row_overwritten_with_a_report_loads_as_typed(empty_db, dataset, view,
+                                                                  row3, expected):
+    # The template's formats (dates, numbers, text) survive the round trip.
+    result = pipeline.load([(f"{dataset}.xlsx", filled_in(dataset, row3))], today=TODAY)
 
     assert (result.status, result.rows, result.issues) == ("loaded", 1, [])
     with warehouse.read() as con:
@@ -140,9 +191,9 @@ def test_the_filled_in_example_row_loads(empty_db, dataset, view, expected):
 
 
 def test_station_register_then_visits_templates_load_in_that_order(empty_db):
-    stations = pipeline.load([("驿站名册.xlsx", template.build_template(DATASETS["stations"]))],
+    stations = pipeline.load([("驿站名册.xlsx", filled_in("stations", {"服务设施": "饮水机"}))],
                              today=TODAY)
-    visits = pipeline.load([("驿站7月.xlsx", template.build_template(DATASETS["station_visits"]))],
+    visits = pipeline.load([("驿站7月.xlsx", filled_in("station_visits", {"服务人次": 321}))],
                            today=TODAY)
 
     assert (stations.status, stations.issues, visits.status, visits.issues) == (
