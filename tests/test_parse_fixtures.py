@@ -83,6 +83,19 @@ def test_two_row_merged_header_and_town_merged_down(load_context):
     ]
 
 
+def test_an_excel_97_xls_reads_like_an_xlsx(load_context):
+    # legacy.xls: 池店镇 only in the merged title, 补助情况 merged over 人次
+    # and 金额（元）, "900人" typed as text, and a 合计 row that adds up.
+    table = only_table(load_context, "legacy.xls")
+    assert (table.dataset, table.sheet, table.issues) == ("mutual_aid", "7月", [])
+    assert table.columns["claims_paid_yuan"] == ("补助情况/金额（元）", "E")
+    assert rows(table, "_row", "month", "town_code", "scheme", "members_enrolled", "claims",
+                "claims_paid_yuan") == [
+        (4, JULY, CHIDIAN, "职工住院医疗互助", 8000, 10, 30000.5),
+        (5, JULY, CHIDIAN, "女职工特殊疾病互助", 900, 1, 2000.0),
+    ]
+
+
 def test_total_row_that_adds_up_is_dropped_silently(load_context):
     table = only_table(load_context, "total_ok.csv")
     assert table.issues == []
