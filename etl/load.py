@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from etl import settings
-from etl.messages import issue
+from etl.messages import Note, issue, note
 from etl.model import ParsedTable
 from etl.specs import DATASETS, Dataset
 
@@ -148,9 +148,8 @@ def batch_units(frame: pd.DataFrame) -> list[str]:
     return sorted(str(code) for code in frame["town_code"].unique() if not pd.isna(code))
 
 
-def roster_note(people: int) -> str:
-    msg = issue("roster_aggregated", people=people)
-    return f"{msg.message_zh} / {msg.message_en}"
+def roster_note(people: int) -> Note:
+    return note("roster_aggregated", people=people)
 
 
 @dataclass
@@ -163,7 +162,7 @@ class BatchPlan:
     roster_people: int = 0
 
     @property
-    def note(self) -> str | None:
+    def note(self) -> Note | None:
         return roster_note(self.roster_people) if self.roster_people else None
 
 
@@ -421,10 +420,9 @@ class RolledBack:
     reactivated: list[int] = field(default_factory=list)  # batches no longer superseded
 
     @property
-    def message(self) -> str:
-        msg = issue("batch_rolled_back", batch_id=self.batch_id, dataset=self.dataset,
+    def message(self) -> Note:
+        return note("batch_rolled_back", batch_id=self.batch_id, dataset=self.dataset,
                     file_name=self.file, removed=self.removed, restored=self.restored)
-        return f"{msg.message_zh} / {msg.message_en}"
 
 
 BATCH_SQL = """

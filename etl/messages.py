@@ -253,6 +253,45 @@ def issue(code: str, *, file: str = "", sheet: str = "", row: int | None = None,
                  column=column, cell=cell)
 
 
+class Note(str):
+    """Something a load says that is not a problem (a file already loaded,
+    rows left out, the batch written).  As a string it reads "中文 / English",
+    for the command line and --json, which serve both; ``text(lang)`` is one
+    language, for the app, which speaks the one the user chose.  ``file``:
+    the file it is about, said once in front."""
+
+    message_zh: str
+    message_en: str
+    file: str
+
+    def __new__(cls, message_zh: str, message_en: str, file: str = "") -> "Note":
+        front = f"{file}: " if file else ""
+        note = super().__new__(cls, f"{front}{message_zh} / {message_en}")
+        note.message_zh, note.message_en, note.file = message_zh, message_en, file
+        return note
+
+    def __reduce__(self):   # st.session_state and caches may copy it
+        return (Note, (self.message_zh, self.message_en, self.file))
+
+    def text(self, lang: str) -> str:
+        front = f"{self.file}: " if self.file else ""
+        return front + (self.message_en if lang == "en" else self.message_zh)
+
+    def about(self, file: str) -> "Note":
+        """The same note, saying which file it is about."""
+        return Note(self.message_zh, self.message_en, file)
+
+
+def note(code: str, **params) -> Note:
+    msg = issue(code, **params)
+    return Note(msg.message_zh, msg.message_en)
+
+
+def in_language(text: str, lang: str) -> str:
+    """A note in ``lang`` (anything else as it is)."""
+    return text.text(lang) if isinstance(text, Note) else text
+
+
 def column_letter(index0: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""

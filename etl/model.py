@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from etl.messages import ERROR, WARNING, Issue
+from etl.messages import ERROR, WARNING, Issue, Note
 
 
 @dataclass
@@ -83,7 +83,7 @@ class LoadResult:
     units: list[str] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # e.g. roster aggregated, duplicate file
+    notes: list[Note] = field(default_factory=list)   # e.g. roster aggregated, duplicate file
 
     def to_json(self) -> dict:
         return {

@@ -27,7 +27,7 @@ from etl import limits as upload_limits
 from etl import load as loader
 from etl import reference, settings, warehouse
 from etl import scope as scopes
-from etl.messages import ERROR, WARNING, Issue, issue
+from etl.messages import ERROR, WARNING, Issue, Note, issue, note
 from etl.model import Context, HasIssues, LoadResult, ParsedTable
 from etl.limits import Limits
 from etl.specs import DATASETS, TOWN, Dataset
@@ -44,9 +44,10 @@ class UsageError(Exception):
         super().__init__(f"{self.issue.message_zh} / {self.issue.message_en}")
 
 
-def bilingual(code: str, **params) -> str:
-    msg = issue(code, **params)
-    return f"{msg.message_zh} / {msg.message_en}"
+def bilingual(code: str, **params) -> Note:
+    """A note or progress message: "中文 / English" as a string, one language
+    through ``.text(lang)``."""
+    return note(code, **params)
 
 
 def current_user() -> str:
@@ -86,7 +87,7 @@ class CheckResult(HasIssues):
     preview: pd.DataFrame
     changes: pd.DataFrame
     duplicates: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -118,7 +119,7 @@ class _Examined:
     context: Context
     payloads: dict[str, tuple[bytes, str]]    # file -> (bytes, sha256) still to load
     duplicates: dict[str, int]
-    notes: list[str]
+    notes: list[Note]
 
 
 def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes]], *,
@@ -136,7 +137,7 @@ def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes
 
     payloads: dict[str, tuple[bytes, str]] = {}
     duplicates: dict[str, int] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
     seen: dict[str, str] = {}
     for name, data in files:
         sha = loader.sha256_of(data)
@@ -180,11 +181,11 @@ def _examine(con: duckdb.DuckDBPyConnection | None, files: list[tuple[str, bytes
         issues.append(issue("nothing_to_load"))
     for plan in loader.plan_batches(tables):
         if plan.note:
-            notes.append(f"{plan.file}: {plan.note}")
+            notes.append(plan.note.about(plan.file))
     for table in tables:
         if table.example_rows:
-            notes.append(f"{table.file}: " + bilingual(
-                "template_example_skipped", rows=", ".join(map(str, table.example_rows))))
+            notes.append(bilingual("template_example_skipped",
+                                   rows=", ".join(map(str, table.example_rows))).about(table.file))
     return _Examined(tables, issues, context, payloads, duplicates, notes)
 
 
@@ -429,7 +430,7 @@ def write_tables(con: duckdb.DuckDBPyConnection, tables: list[ParsedTable],
 
 
 def _decide(tables: list[ParsedTable], issues: list[Issue], duplicates: dict[str, int],
-            notes: list[str], *, accept_warnings: bool, dry_run: bool) -> LoadResult:
+            notes: list[Note], *, accept_warnings: bool, dry_run: bool) -> LoadResult:
     """What becomes of a load, before anything is written."""
     result = LoadResult(
         status="loaded",

@@ -476,3 +476,16 @@ def test_checking_a_station_register_against_a_warehouse_that_has_one(empty_db):
 
     assert checked.changes[["key", "column_zh", "old", "new"]].values.tolist() == [
         ["JJ-AH-01", "经度", "118.467", "118.47"]]
+
+
+def test_a_note_reads_both_languages_as_text_and_one_in_the_app():
+    # The command line prints both; the app shows the user's language.
+    import pickle
+
+    from etl.messages import note
+
+    said = note("file_repeated", file_name="7月.csv", first="七月.csv").about("7月.csv")
+    assert said == ("7月.csv: 「7月.csv」与「七月.csv」内容完全相同，只导入一次 / "
+                    "'7月.csv' has the same content as '七月.csv'; loaded once")
+    assert said.text("en") == "7月.csv: '7月.csv' has the same content as '七月.csv'; loaded once"
+    assert pickle.loads(pickle.dumps(said)).text("zh") == said.text("zh")

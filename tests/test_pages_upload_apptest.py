@@ -123,6 +123,23 @@ def test_the_report_is_in_english_on_request(db):
     assert table_rows(at, 0)[0][6] == "'六万一千二' is not an amount"
 
 
+# Row 2 is the template's example row, copied unchanged; row 3 is a report.
+WITH_EXAMPLE_CSV = ("月份,镇（街道）,互助项目,参保人数,新增参保人数,补助人次,补助金额（元）\n"
+                    "2024-07,安海镇,职工住院医疗互助,10995,0,23,61200\n"
+                    "2024-07,安海镇,女职工特殊疾病互助,1623,0,1,4235\n")
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("zh", "安海7月.csv: 第 2 行是模板自带的示例行，未导入（请删除或改写示例行）"),
+    ("en", "安海7月.csv: row 2 is the template's own example row and was not loaded "
+           "(delete or overwrite it)"),
+])
+def test_notes_about_a_file_speak_the_pages_language(db, lang, note):
+    at = run_check(texts={"安海7月.csv": WITH_EXAMPLE_CSV}, lang=lang)
+    assert note in [c.value for c in at.caption]
+    assert table_rows(at, 0)[0][4] == 1       # the preview counts the one real row
+
+
 def test_a_clean_file_previews_added_and_replaced_rows_with_old_and_new_values(db):
     at = run_check([RIGHT])
     assert at.success[0].value == "0 个错误，0 个警告 · 检查通过：可导入 2 行。"

@@ -35,6 +35,7 @@ from etl import load as loader
 from etl import pipeline, settings, template, warehouse
 from etl import scope as scopes
 from etl.dictionary import dictionary_csv, dictionary_frame
+from etl.messages import in_language
 from etl.read import TEXT_EXTENSIONS, WORKBOOK_EXTENSIONS
 from etl.specs import DATASETS
 
@@ -222,7 +223,7 @@ def show_check(result: pipeline.CheckResult, files: list[tuple[str, bytes]], *,
     notes = [n for n in result.notes
              if not any(name in n and f"{batch_id}" in n for name, batch_id in result.duplicates.items())]
     for note in notes:
-        st.caption(auth.md_safe(note))
+        st.caption(auth.md_safe(in_language(note, lang)))
 
     if result.tables and len(result.preview):
         st.subheader(t("upload.preview", lang))
@@ -294,7 +295,8 @@ def _commit(files, *, dataset, unit, accepted: bool, lang: str) -> None:
         st.info(t("upload.all_duplicates", lang))
     else:
         # The warehouse changed between the check and the load (another load).
-        st.error(t("upload.rejected", lang, reason=auth.md_safe(" ".join(loaded.notes[-1:]))))
+        st.error(t("upload.rejected", lang,
+                   reason=auth.md_safe(" ".join(in_language(n, lang) for n in loaded.notes[-1:]))))
 
 
 def show_done(lang: str) -> None:
@@ -304,7 +306,7 @@ def show_done(lang: str) -> None:
     st.success(t("upload.loaded", lang, batch_ids=", ".join(str(b) for b in done["batch_ids"]),
                  rows=fmt_count(done["rows"])))
     for note in done["notes"]:
-        st.caption(auth.md_safe(note))
+        st.caption(auth.md_safe(in_language(note, lang)))
     link = report.dashboard_link(done["datasets"], done["units"], done["periods"], lang)
     if link is not None:
         try:
