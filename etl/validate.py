@@ -856,26 +856,30 @@ def template_example(raw: RawTable, frame: pd.DataFrame, spec: Dataset,
     warehouse as if reported.  A row counts only if every column with an
     example holds exactly that example."""
     expected = {c.name: typed_example(c, lookups) for c in spec.columns if c.example is not None}
-    if not len(frame) or not set(expected) <= set(frame.columns):
+    if not len(frame) or not set(expected) <= set(frame.columns) or None in expected.values():
         return None
-    match = np.ones(len(frame), dtype=bool)
-    for name, value in expected.items():
-        if value is None:
-            return None
-        column = frame[name]
+    # Typed (numeric) columns first, compared whole; the rest only on the
+    # rows still matching, which after a count or two are none or one.
+    order = sorted(expected, key=lambda name: frame[name].dtype == object)
+    candidates = np.arange(len(frame))
+    for name in order:
+        value, column = expected[name], frame[name]
         if spec.column(name).kind == "station":
             # As written: the sample station need not be in the register, and
             # an unknown one has no id in the frame.
             cells = raw.columns[name]
-            written = pd.Series(cells.uniques[cells.codes]).map(clean_text)
-            equal = (written == value).to_numpy(dtype=bool)
-        elif column.dtype == object:
-            equal = column.map(lambda v, value=value: v == value).to_numpy(dtype=bool)
+            written = np.array([clean_text(v) for v in cells.uniques[cells.codes[candidates]]],
+                               dtype=object)
+            keep = written == value
+        elif column.dtype != object:
+            keep = (column.iloc[candidates] == value).fillna(False).to_numpy(dtype=bool)
         else:
-            equal = (column == value).fillna(False).to_numpy(dtype=bool)
-        match &= equal
-        if not match.any():
-            break
+            keep = column.to_numpy(dtype=object)[candidates] == value
+        candidates = candidates[np.asarray(keep, dtype=bool)]
+        if not len(candidates):
+            return None
+    match = np.zeros(len(frame), dtype=bool)
+    match[candidates] = True
     return match
 
 
