@@ -9,8 +9,10 @@ Never imports streamlit.
 """
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,12 +37,26 @@ WAN_FROM = 100_000   # axes whose values reach 十万 read in 万 (Chinese only)
 
 # Layout ---------------------------------------------------------------------
 
+# What the figures below draw: the template keeps these parts of plotly_white.
+USED_TRACE_TYPES = ("bar", "scatter", "heatmap")
+UNUSED_LAYOUT_PARTS = ("polar", "ternary", "scene", "geo", "coloraxis", "colorscale")
+
+
 def _template() -> go.layout.Template:
     """plotly_white with our type, margins, legend and grid, built once.
 
     Setting these per figure (four update calls) cost ~13 ms of CPU per chart,
-    a third of a warm page; a template is applied by reference."""
-    template = go.layout.Template(pio.templates["plotly_white"])
+    a third of a warm page; a template is applied by reference.
+
+    Only the parts our figures use are kept: plotly_white also styles 21 other
+    trace types and polar, ternary, 3-D and geo layouts, 5 KB that every chart
+    carried to the browser (and the server copied for every chart sent) and
+    plotly.js worked through on every draw."""
+    white = pio.templates["plotly_white"]
+    template = go.layout.Template(
+        data={kind: getattr(white.data, kind) for kind in USED_TRACE_TYPES},
+        layout={key: value for key, value in white.layout.to_plotly_json().items()
+                if key not in UNUSED_LAYOUT_PARTS})
     template.layout.update(
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE, "color": theme.TEXT},
         title={"font": {"size": theme.TITLE_FONT_SIZE}, "x": 0, "xanchor": "left"},
@@ -66,7 +82,134 @@ def _layout(fig: go.Figure, title: str, height: int = theme.CHART_HEIGHT,
 
 
 def _month_axis(fig: go.Figure, months: Sequence[str], **selector) -> None:
+    """Months as categories; more than fit across a half-width chart stand at
+    45°, always, so their room is known before drawing (see _fit_margins)."""
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(months), **selector)
+    if len(months) > MONTHS_UPRIGHT:
+        fig.update_xaxes(tickangle=-45, **selector)
+
+
+# Margins ------------------------------------------------------------------------
+# plotly.js measures tick labels, axis titles and legends after drawing a chart
+# and, where they do not fit the margins (automargin), draws the whole chart
+# again, at times more than once: a third of the browser's drawing time on our
+# pages.  _fit_margins reserves the room they will take, estimated from their
+# text, so that the first drawing is the last.  automargin stays on: a margin an
+# estimate misses is still widened, at the cost of that second drawing.
+
+MONTHS_UPRIGHT = 6              # up to this many month labels stand upright
+TICK_ROW = round(theme.TICK_FONT_SIZE * 1.4)   # one line of tick labels
+TITLE_ROW = round(theme.FONT_SIZE * 1.6)       # an axis title and its gap
+LEGEND_ROW = 26                                 # one row of a horizontal legend
+AXIS_PAD = 20                                   # tick length and gaps
+PLOT_WIDTH_GUESS = 320          # plot area of a half-width chart (a little less)
+
+
+def _text_px(text, size: float = theme.TICK_FONT_SIZE) -> float:
+    """Width of ``text`` in the charts' font, a little generous: CJK and
+    full-width characters one em, others 0.62 em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size for ch in str(text))
+
+
+def _axis_labels(fig: go.Figure, layout: dict, key: str, letter: str, barmode: str | None) -> list[str]:
+    """The tick labels an axis will show, or the widest of them for a value axis."""
+    axis = layout.get(key, {})
+    if axis.get("visible") is False or axis.get("showticklabels") is False:
+        return []
+    if axis.get("ticktext") is not None:
+        return [str(v) for v in axis["ticktext"]]
+    ref = letter + key[5:]
+    traces = [tr for tr in fig.data if (getattr(tr, f"{letter}axis") or letter) == ref]
+    values = [v for tr in traces for v in (getattr(tr, letter) or ()) if v is not None]
+    if axis.get("type") == "category" or any(isinstance(v, str) for v in values):
+        return [str(v) for v in (axis.get("categoryarray") or dict.fromkeys(values))]
+    if not values:
+        return ["0"]
+    numbers = [abs(float(v)) for v in values]
+    top = max(numbers)
+    bars = [tr for tr in traces if tr.type == "bar"]
+    if barmode in ("stack", "relative") and len(bars) > 1:
+        sums: dict = {}
+        other = "y" if letter == "x" else "x"
+        for tr in bars:
+            for at, v in zip(getattr(tr, other) or (), getattr(tr, letter) or ()):
+                if v is not None:
+                    sums[at] = sums.get(at, 0.0) + abs(float(v))
+        top = max([top, *sums.values()])
+    top *= 1.05     # autorange's padding: the top tick is at most this
+    return [f"{top:,.1f}" if top < 10 else f"{top:,.0f}"]
+
+
+def _fit_margins(fig: go.Figure) -> go.Figure:
+    """Widen the figure's margins to what its outer axes' labels and titles and
+    its legend will need (see above)."""
+    layout = fig.layout.to_plotly_json()
+    margin = {**TEMPLATE.layout.margin.to_plotly_json(), **layout.get("margin", {})}
+    need = dict(margin)
+    barmode = layout.get("barmode")
+
+    def domain(key: str) -> list:
+        return layout.get(key, {}).get("domain") or [0, 1]
+
+    for key in [k for k in layout if k.startswith("yaxis")]:
+        axis = layout[key]
+        labels = _axis_labels(fig, layout, key, "y", barmode)
+        width = max((_text_px(label) for label in labels), default=0)
+        title = (axis.get("title") or {}).get("text")
+        room = width + AXIS_PAD + (TITLE_ROW if title else 0)
+        # An axis inside the figure (a right-hand subplot, a secondary axis
+        # beside a legend) needs only what its labels reach past the edge.
+        start, end = domain("xaxis" + (axis.get("anchor") or "x")[1:])
+        if axis.get("side") == "right":
+            need["r"] = max(need["r"], room - (1 - end) * PLOT_WIDTH_GUESS)
+        else:
+            need["l"] = max(need["l"], room - start * PLOT_WIDTH_GUESS)
+    bottom_ticks = 0.0
+    for key in [k for k in layout if k.startswith("xaxis")]:
+        axis = layout[key]
+        anchor = "yaxis" + (axis.get("anchor") or "y")[1:]
+        if domain(anchor)[0] > 0.01:
+            continue            # a subplot above another: its labels sit in the spacing
+        labels = _axis_labels(fig, layout, key, "x", barmode)
+        width = max((_text_px(label) for label in labels), default=0)
+        angle = axis.get("tickangle")
+        if angle is None:
+            # plotly turns labels that do not fit upright, at 30° or 90°: the worst case
+            upright = len(labels) * (width + 8) <= PLOT_WIDTH_GUESS
+            ticks = TICK_ROW if upright else max(width, width / 2 + TICK_ROW)
+        else:
+            turn = math.radians(abs(float(angle)))
+            ticks = width * math.sin(turn) + TICK_ROW * math.cos(turn)
+            need["l"] = max(need["l"], width * math.cos(turn) + AXIS_PAD)
+        title = (axis.get("title") or {}).get("text")
+        bottom_ticks = max(bottom_ticks, ticks + AXIS_PAD + (TITLE_ROW if title else 0) if labels else 0)
+    legend = layout.get("legend", {})
+    names = [tr.name for tr in fig.data if tr.name and tr.showlegend is not False and tr.type != "heatmap"]
+    rows = 0
+    if layout.get("showlegend", len(names) > 1) and names:
+        # One row when every entry fits side by side; else a grid of the widest.
+        items = [_text_px(n, theme.FONT_SIZE) + 44 for n in names]     # symbol and gap: 44 px
+        per_row = max(1, int(PLOT_WIDTH_GUESS // max(items)))
+        rows = 1 if sum(items) <= PLOT_WIDTH_GUESS else math.ceil(len(items) / per_row)
+    if rows and legend.get("yref") == "container" and legend.get("y") == 0:
+        need["b"] = max(need["b"], bottom_ticks + LEGEND_ROW * rows + 12)
+    else:
+        need["b"] = max(need["b"], bottom_ticks)
+        if rows > 1 and legend.get("yref") != "container":
+            need["t"] = max(need["t"], margin["t"] + LEGEND_ROW * (rows - 1))
+    wider = {side: math.ceil(px) for side, px in need.items()
+             if side in "lrtb" and px > (margin.get(side) or 0)}
+    if wider:
+        fig.update_layout(margin=wider)
+    return fig
+
+
+def _fits_margins(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """A figure builder whose figures come with their margins fitted."""
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> go.Figure:
+        return _fit_margins(builder(*args, **kwargs))
+    return build
 
 
 def _nice_step(max_value: float, ticks: int = 5) -> float:
@@ -134,8 +277,12 @@ def _plain(values) -> list:
 
 def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str | list[str],
           title: str, lang: str, value_title_key: str, wan_title_key: str | None,
-          text: list[str]) -> go.Figure:
-    """Horizontal bars, the largest on top; customdata carries the town code."""
+          text: list[str], clickable: bool = False) -> go.Figure:
+    """Horizontal bars, the largest on top; customdata carries the town code.
+
+    A ``clickable`` ranking (a click narrows the view to the town) states the
+    click, hover and drag modes Streamlit gives a chart with selections on,
+    so that the browser draws it once instead of drawing it again with them."""
     fig = go.Figure(go.Bar(
         x=_plain(values), y=names, orientation="h", marker_color=colour,
         customdata=codes, text=text, textposition="auto",
@@ -143,6 +290,8 @@ def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str |
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
     _layout(fig, title, height=max(260, 110 + 38 * len(names)), legend=False)
+    if clickable:
+        fig.update_layout(clickmode="event+select", hovermode="closest", dragmode="pan")
     fig.update_yaxes(type="category", autorange="reversed")
     _number_axis(fig, values, lang, value_title_key, wan_title_key, axis="x")
     return fig
@@ -150,6 +299,7 @@ def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str |
 
 # Overview ---------------------------------------------------------------------
 
+@_fits_margins
 def trend_small_multiples(trends: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """One small bar chart per programme (programme, month, value), months as categories."""
     fig = make_subplots(rows=2, cols=2, subplot_titles=[t(f"trend.{p}", lang) for p in PROGRAMMES],
@@ -177,6 +327,7 @@ def trend_small_multiples(trends: pd.DataFrame, months: Sequence[str], lang: str
     return fig
 
 
+@_fits_margins
 def town_ranking(ranking: pd.DataFrame, metric: str, lang: str, highlight: str | None = None,
                  top: int = 15, title_key: str = "overview.ranking") -> go.Figure:
     """Towns by ``metric`` (a column of ``ranking``), largest first, top ``top``.
@@ -192,12 +343,13 @@ def town_ranking(ranking: pd.DataFrame, metric: str, lang: str, highlight: str |
     title = f"{t(title_key, lang)} · {t(f'metric.{metric}', lang)}"
     return _hbar(_names(ordered, lang), list(ordered[metric]), list(ordered["town_code"]), colours,
                  title, lang, "axis.yuan" if is_yuan else "axis.people",
-                 "axis.yuan_wan" if is_yuan else "axis.people_wan", text)
+                 "axis.yuan_wan" if is_yuan else "axis.people_wan", text, clickable=True)
 
 
 _STATUS_LEVEL = {"not_expected": 0, "reported": 2, "missing": 1}
 
 
+@_fits_margins
 def reporting_heatmap(matrix: pd.DataFrame, lang: str) -> go.Figure:
     """Towns × months per monthly dataset: reported / missing / not expected."""
     datasets = list(dict.fromkeys(matrix["dataset"]))
@@ -239,6 +391,7 @@ def reporting_heatmap(matrix: pd.DataFrame, lang: str) -> go.Figure:
 
 # Mutual aid -------------------------------------------------------------------
 
+@_fits_margins
 def enrolment_by_scheme(enrolment: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Members at each month end, one line per scheme (never summed across them)."""
     fig = go.Figure()
@@ -258,6 +411,7 @@ def enrolment_by_scheme(enrolment: pd.DataFrame, months: Sequence[str], lang: st
     return fig
 
 
+@_fits_margins
 def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Claims per month as bars (left axis), yuan paid as a line (right axis)."""
     series = _reindex_months(claims, months)
@@ -281,6 +435,7 @@ def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.F
     return fig
 
 
+@_fits_margins
 def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Yuan paid per claim, by month."""
     series = _reindex_months(claims, months)
@@ -300,6 +455,7 @@ def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go
 
 # Summer camps -----------------------------------------------------------------
 
+@_fits_margins
 def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) -> go.Figure:
     """Children (bars) and classes (line, right axis) per year; years outside the
     period are drawn lighter; 创历史新高 marks a year strictly above every earlier one."""
@@ -337,13 +493,16 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
     return fig
 
 
+@_fits_margins
 def camps_by_town(by_town: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
     ordered = by_town.sort_values(["children_enrolled", "town_code"], ascending=[False, True]).head(top)
     return _hbar(_names(ordered, lang), list(ordered["children_enrolled"]), list(ordered["town_code"]),
                  theme.PROGRAMME_COLOURS["summer_camps"], t("camps.by_town", lang), lang,
-                 "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["children_enrolled"]])
+                 "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["children_enrolled"]],
+                 clickable=True)
 
 
+@_fits_margins
 def new_form_share(by_year: pd.DataFrame, lang: str) -> go.Figure:
     """Children of new-form workers and the others, stacked per year, share on top."""
     years = [str(y) for y in by_year["year"]]
@@ -365,6 +524,7 @@ def new_form_share(by_year: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
+@_fits_margins
 def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
     """Children enrolled next to places planned, per town, fill rate as text."""
     with_capacity = by_town[by_town["capacity"].notna()]
@@ -388,6 +548,7 @@ def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20) -> go
 
 # Collective contracts ---------------------------------------------------------
 
+@_fits_margins
 def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Contracts signed per month, stacked by type."""
     fig = go.Figure()
@@ -407,6 +568,7 @@ def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str) -> 
     return fig
 
 
+@_fits_margins
 def contracts_in_force_by_type(by_type: pd.DataFrame, lang: str) -> go.Figure:
     names = [value_label("contract_type", v, lang) for v in by_type["contract_type"]]
     colours = [theme.shade("collective_contracts", i + 1) for i in range(len(names))]
@@ -414,8 +576,10 @@ def contracts_in_force_by_type(by_type: pd.DataFrame, lang: str) -> go.Figure:
                  "axis.contracts", None, [fmt_count(v) for v in by_type["contracts"]])
 
 
+@_fits_margins
 def coverage_by_town(coverage: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
     ordered = coverage.sort_values(["enterprise_workers", "town_code"], ascending=[False, True]).head(top)
     return _hbar(_names(ordered, lang), list(ordered["enterprise_workers"]), list(ordered["town_code"]),
                  theme.PROGRAMME_COLOURS["collective_contracts"], t("contracts.coverage", lang), lang,
-                 "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["enterprise_workers"]])
+                 "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["enterprise_workers"]],
+                 clickable=True)

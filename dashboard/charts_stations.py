@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts import _layout, _month_axis, _number_axis, _plain, _reindex_months
+from dashboard.charts import _fits_margins, _layout, _month_axis, _number_axis, _plain, _reindex_months
 from dashboard.strings import column_label, t, value_label
 from etl.specs import STATION_SERVICES, VISITOR_GROUPS
 
@@ -41,6 +41,7 @@ def _stacked_by(frame: pd.DataFrame, column: str, order: Sequence[str], names: d
     return fig
 
 
+@_fits_margins
 def visits_by_group(visits: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Visits per month stacked by visitor group (month, visitor_group, visits),
     groups in the order of the spec (环卫工人, 快递员, 外卖送餐员 …)."""
@@ -49,6 +50,7 @@ def visits_by_group(visits: pd.DataFrame, months: Sequence[str], lang: str) -> g
                        t("stations.by_group", lang), lang)
 
 
+@_fits_margins
 def visits_by_service(visits: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Visits per month stacked by service (month, service, visits): rest,
     meal heating, drinking water, charging, medical, named as the templates

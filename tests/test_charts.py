@@ -204,3 +204,54 @@ def test_two_towns_with_one_name_stay_two_rows():
     fig = charts.reporting_heatmap(matrix, "zh")
     assert list(fig.data[0].y) == ["官桥镇（350524103）", "官桥镇（350583118）"]
     assert [list(row) for row in fig.data[0].z] == [[2], [1]]  # reported, missing
+
+
+# What the browser draws once: margins, template, click modes ---------------------------
+
+TWELVE = Period(date(2024, 1, 1), date(2024, 12, 1)).month_labels()
+
+
+def test_margins_leave_room_for_the_longest_town_name():
+    # plotly widens a margin only after drawing, and then draws the chart again:
+    # the room for the labels is reserved up front instead.
+    short = pd.DataFrame({"town_code": ["1", "2"], "name_zh": ["安海镇", "磁灶镇"], "name_en": ["A", "B"],
+                          "children_enrolled": [5, 3]})
+    long = short.assign(name_zh=["安海镇", "经济技术开发区管委会"])
+    narrow, wide = (spec(charts.camps_by_town(frame, "zh"))["layout"]["margin"]["l"] for frame in (short, long))
+    assert wide - narrow >= 7 * theme.TICK_FONT_SIZE    # seven more characters, each an em wide
+    assert wide >= 10 * theme.TICK_FONT_SIZE
+
+
+def test_many_months_stand_at_45_degrees_with_room_below(fixture_con):
+    claims = mutual_aid.claims_by_month(fixture_con, prefix=ANHAI, first=date(2024, 1, 1), last=date(2024, 12, 1))
+    layout = spec(charts.average_payout(claims, TWELVE, "zh"))["layout"]
+    assert layout["xaxis"]["tickangle"] == -45
+    assert layout["margin"]["b"] >= 60          # '2024-12' at 45° is about 60 px tall
+    few = spec(charts.average_payout(claims.head(6), MONTHS, "zh"))["layout"]
+    assert "tickangle" not in few["xaxis"]      # six months stand upright
+
+
+def test_a_bottom_legend_of_five_groups_gets_rows_of_room():
+    from dashboard import charts_stations
+    visits = pd.DataFrame({"month": "2024-01", "visitor_group": ["环卫工人", "快递员", "外卖送餐员",
+                                                                   "网约车司机", "其他户外劳动者"],
+                           "visits": [1, 2, 3, 4, 5]})
+    layout = spec(charts_stations.visits_by_group(visits, ["2024-01"], "zh"))["layout"]
+    assert layout["margin"]["b"] >= 3 * charts.LEGEND_ROW     # three rows of two at half width
+
+
+def test_the_template_carries_only_what_the_charts_draw(fixture_con):
+    fig = charts.trend_small_multiples(overview.monthly_trends(fixture_con, prefix=CITY, **H1_2024), MONTHS, "zh")
+    template = spec(fig)["layout"]["template"]
+    assert set(template["data"]) == {"bar", "scatter", "heatmap"}
+    assert not {"polar", "ternary", "scene", "geo"} & set(template["layout"])
+    assert template["layout"]["plot_bgcolor"] == "white"      # still plotly_white underneath
+
+
+def test_clickable_rankings_state_the_click_modes_streamlit_would_add(fixture_con):
+    ranking = charts.camps_by_town(camps.by_town(fixture_con, prefix=CITY, first_year=2024, last_year=2024), "zh")
+    layout = spec(ranking)["layout"]
+    assert (layout["clickmode"], layout["hovermode"], layout["dragmode"]) == ("event+select", "closest", "pan")
+    in_force = charts.contracts_in_force_by_type(
+        contracts.in_force_by_type(fixture_con, prefix=ANHAI, as_of=date(2024, 6, 30)), "zh")
+    assert "clickmode" not in spec(in_force)["layout"]        # not clickable: plotly's own modes
