@@ -30,9 +30,6 @@ from etl import coords, specs
 SEED = 20240701
 FIRST_MONTH = date(2022, 1, 1)
 ANHAI = "350582101"
-# 金门县's towns are in the reference list but are not administered from the
-# mainland: no union there reports to 泉州市总工会.
-NOT_REPORTING_COUNTIES = ("350527",)
 
 
 HOSPITAL, WOMEN, ACCIDENT = specs.SCHEMES   # 职工住院医疗互助, 女职工特殊疾病互助, 职工意外伤害互助
@@ -239,8 +236,7 @@ def towns_frame(org_units: pd.DataFrame, only: tuple[str, ...] | None = None) ->
 
 def reporting_towns(org_units: pd.DataFrame) -> list[str]:
     """Codes of every town that reports to 泉州市总工会."""
-    towns = org_units[(org_units["level"] == "town")
-                      & ~org_units["parent_code"].isin(NOT_REPORTING_COUNTIES)]
+    towns = org_units[(org_units["level"] == "town") & org_units["reporting"]]
     return sorted(towns["code"])
 
 

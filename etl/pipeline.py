@@ -501,6 +501,42 @@ def init(db: Path | str | None = None) -> int:
     return count
 
 
+UPGRADE_NEEDED_SQL = """
+    SELECT count(*) = 0 FROM duckdb_columns()
+    WHERE table_name = 'org_units' AND column_name = 'reporting'
+"""
+
+REPORTING_FROM_REFERENCE_SQL = """
+    UPDATE org_units SET reporting = ref.reporting
+    FROM reference_units AS ref
+    WHERE org_units.code = ref.code
+"""
+
+
+def upgrade(db: Path | str | None = None) -> bool:
+    """Bring a warehouse built by an earlier version to the current schema,
+    keeping its data: schema.sql again (each statement is idempotent, and
+    adds the columns that came later), then the reference data's flags for
+    the units it shares with data/reference/.  Returns whether anything had
+    to change.  Cheap when nothing has: one read-only look."""
+    db_file = Path(db or settings.db_path())
+    with warehouse.read(db_file) as con:
+        if not _initialised(con) or not loader.first_row(con.execute(UPGRADE_NEEDED_SQL))[0]:
+            return False
+    with warehouse.write(db_file) as con:
+        con.execute("BEGIN")
+        try:
+            warehouse.create_schema(con)
+            con.register("reference_units", reference.read_org_units())
+            con.execute(REPORTING_FROM_REFERENCE_SQL)
+            con.unregister("reference_units")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return True
+
+
 def rollback(batch_id: int, *, db: Path | str | None = None,
              now: datetime | None = None, scope: str | None = None,
              by: str | None = None, source: str = "cli") -> loader.RolledBack:

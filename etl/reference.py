@@ -16,17 +16,23 @@ def read_org_units(reference_dir: Path | None = None) -> pd.DataFrame:
     path = Path(reference_dir or settings.REFERENCE_DIR) / ORG_UNITS_CSV
     units = pd.read_csv(path, dtype={"code": str, "parent_code": str}, encoding="utf-8")
     units["parent_code"] = units["parent_code"].where(units["parent_code"].notna(), None)
+    units["reporting"] = units["reporting"].astype(bool)
     return units
 
 
 def load_org_units(con: duckdb.DuckDBPyConnection, units: pd.DataFrame) -> int:
-    """Replace org_units with ``units``; the caller owns the transaction."""
+    """Replace org_units with ``units``; the caller owns the transaction.
+    Without a ``reporting`` column every unit is taken to report."""
+    if "reporting" not in units.columns:
+        units = units.assign(reporting=True)
     con.execute("DELETE FROM org_units")
     con.register("units_in", units)
     con.execute(
         """
-        INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat)
-        SELECT code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat FROM units_in
+        INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat,
+                               reporting)
+        SELECT code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat, reporting
+        FROM units_in
         """
     )
     con.unregister("units_in")

@@ -18,8 +18,12 @@ CREATE TABLE IF NOT EXISTS org_units (
     name_en     VARCHAR NOT NULL,   -- Anhai Town
     parent_code VARCHAR,
     lon         DOUBLE,             -- approximate centre, WGS-84
-    lat         DOUBLE
+    lat         DOUBLE,
+    reporting   BOOLEAN NOT NULL DEFAULT true  -- false: files no reports (金门县 and its towns)
 );
+-- Warehouses built before the column existed get it here (init, or the app's
+-- first start after an upgrade: etl.pipeline.upgrade).
+ALTER TABLE org_units ADD COLUMN IF NOT EXISTS reporting BOOLEAN DEFAULT true;
 
 -- One row per load of one dataset from one file.
 CREATE SEQUENCE IF NOT EXISTS batch_ids START 1;

@@ -287,7 +287,7 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _PROVINCES_SQL = """
-    INSERT INTO org_units
+    INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat)
     SELECT prefix || '0000', 'province', CASE WHEN name_zh LIKE '%市' THEN '直辖市'
                                               WHEN name_zh LIKE '%自治区' THEN '自治区' ELSE '省' END,
            name_zh, short_zh, name_en, NULL, lon, lat
@@ -304,7 +304,7 @@ _CITIES_SQL = (
     WHERE NOT (p.prefix = $quanzhou_province AND c = least(5, $cities))
 """,
     """
-    INSERT INTO org_units
+    INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat)
     SELECT code, 'city', '地级市', syn_name($seed, code, 0) || '市', syn_name($seed, code, 0),
            syn_pinyin($seed, code, 0) || ' City', left(code, 2) || '0000', lon, lat
     FROM syn_cities
@@ -320,7 +320,7 @@ _COUNTIES_SQL = (
     FROM syn_cities AS c, range(1, $counties + 1) AS r(k)
 """,
     """
-    INSERT INTO org_units
+    INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat)
     SELECT code, 'county', kind,
            syn_name($seed, code, 0) || CASE kind WHEN '市辖区' THEN '区' WHEN '县级市' THEN '市' ELSE '县' END,
            syn_name($seed, code, 0),
@@ -332,7 +332,7 @@ _COUNTIES_SQL = (
 
 # Towns 1 .. n/3 are 街道 (001..), every fifth other one a 乡 (2nn), the rest 镇 (1nn).
 _TOWNS_SQL = """
-    INSERT INTO org_units
+    INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat)
     SELECT code, 'town', kind,
            syn_name($seed, code, 0) || CASE kind WHEN '街道' THEN '街道' WHEN '乡' THEN '乡' ELSE '镇' END,
            syn_name($seed, code, 0),
@@ -590,9 +590,10 @@ def generate(con: duckdb.DuckDBPyConnection, scale: Scale, today: date,
     con.execute(_PROVINCES_SQL)
     con.register("syn_quanzhou", _quanzhou_units())
     con.execute("""
-        INSERT INTO org_units
+        INSERT INTO org_units (code, level, kind, name_zh, short_zh, name_en, parent_code, lon, lat,
+                               reporting)
         SELECT code, level, kind, name_zh, short_zh, name_en,
-               CASE WHEN level = 'city' THEN $province ELSE parent_code END, lon, lat
+               CASE WHEN level = 'city' THEN $province ELSE parent_code END, lon, lat, reporting
         FROM syn_quanzhou
     """, {"province": QUANZHOU_PROVINCE + "0000"})
     con.unregister("syn_quanzhou")

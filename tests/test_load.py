@@ -489,3 +489,24 @@ def test_a_note_reads_both_languages_as_text_and_one_in_the_app():
                     "'7月.csv' has the same content as '七月.csv'; loaded once")
     assert said.text("en") == "7月.csv: '7月.csv' has the same content as '七月.csv'; loaded once"
     assert pickle.loads(pickle.dumps(said)).text("zh") == said.text("zh")
+
+
+def test_a_warehouse_from_before_the_reporting_flag_is_upgraded_in_place(tmp_path):
+    # A warehouse built by the first release has no org_units.reporting; the
+    # app's first start after the upgrade adds it, with 金门县's towns not
+    # reporting, and keeps every loaded row.
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    pipeline.init(db)
+    pipeline.load(given(JULY), db=db, today=TODAY)
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE org_units DROP COLUMN reporting")
+
+    assert pipeline.upgrade(db) is True
+    assert pipeline.upgrade(db) is False            # once is enough
+    with warehouse.read(db) as con:
+        assert con.execute("SELECT code FROM org_units WHERE NOT reporting AND level = 'town' "
+                           "ORDER BY code").fetchall() == [
+            ("350527100",), ("350527101",), ("350527102",), ("350527200",), ("350527201",)]
+        assert con.execute("SELECT count(*), sum(claims) FROM mutual_aid").fetchone() == (2, 25)

@@ -64,3 +64,17 @@ def test_this_months_missing_reports(fixture_con):
         ("mutual_aid", "万安街道"), ("mutual_aid", "罗溪镇"), ("mutual_aid", "陈埭镇"),
         ("station_visits", "万安街道"), ("station_visits", "磁灶镇")]
     assert overview.missing_reports(fixture_con, prefix=ANHAI, month=date(2024, 6, 1)).empty
+
+
+def test_towns_that_file_no_reports_are_never_late(demo_city_db):
+    # The city demo makes three towns late with October 2026.  金门县's five
+    # towns (org_units.reporting = false) file nothing and must not be
+    # listed with them every month.
+    import duckdb
+
+    with duckdb.connect(str(demo_city_db), read_only=True) as con:
+        missing = overview.missing_reports(con, prefix=CITY, month=date(2026, 10, 1))
+        matrix = overview.reporting_matrix(con, prefix="350527", first=date(2026, 1, 1),
+                                           last=date(2026, 10, 1))
+    assert sorted(set(missing["name_zh"])) == ["丰州镇", "宝盖镇", "水口镇"]
+    assert matrix.empty

@@ -14,7 +14,8 @@ import pytest
 from etl.coords import QUANZHOU_BBOX, point_in_polygon
 
 REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
-COLUMNS = ["code", "level", "kind", "name_zh", "short_zh", "name_en", "parent_code", "lon", "lat"]
+COLUMNS = ["code", "level", "kind", "name_zh", "short_zh", "name_en", "parent_code", "lon", "lat",
+           "reporting"]
 
 # GB/T 2260 codes of 泉州市 and its county-level divisions.
 OFFICIAL = {
@@ -180,6 +181,13 @@ def test_every_county_has_towns(towns):
         "350502": 8, "350503": 8, "350504": 6, "350505": 7, "350521": 16, "350524": 24,
         "350525": 22, "350526": 18, "350527": 5, "350581": 9, "350582": 19, "350583": 26,
     }
+
+
+def test_every_unit_reports_but_jinmen_and_its_towns(units):
+    # 金门县 is not administered from the mainland: its towns are never "late".
+    silent = sorted(u["code"] for u in units if u["reporting"] != "1")
+    assert silent == ["350527", "350527100", "350527101", "350527102", "350527200", "350527201"]
+    assert {u["reporting"] for u in units} == {"0", "1"}
 
 
 def test_centres_are_wgs84_in_the_bbox_with_4_decimals(units):

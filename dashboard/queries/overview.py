@@ -111,14 +111,15 @@ def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
 
 # A town is expected to send the mutual-aid report every month, and the
 # station-visits report for every month in which it has a station open (a
-# station with an unknown opening date counts as open).
+# station with an unknown opening date counts as open).  Towns that file no
+# reports at all (org_units.reporting: 金门县's) are not listed.
 _REPORTING_SQL = """
     WITH months AS (
         SELECT unnest(generate_series($first::DATE, $last::DATE, INTERVAL 1 MONTH))::DATE AS month
     ),
     towns AS (
         SELECT code, name_zh, name_en FROM org_units
-        WHERE level = 'town' AND starts_with(code, $prefix)
+        WHERE level = 'town' AND reporting AND starts_with(code, $prefix)
     ),
     datasets AS (SELECT unnest($datasets) AS dataset),
     reported AS (

@@ -25,10 +25,20 @@ def _build(db: Path, progress) -> None:
     os.replace(building, db)
 
 
+# Warehouses this process has already brought up to date.
+_UPGRADED: set[Path] = set()
+
+
 def ensure_warehouse(title: str, done: str) -> None:
-    """Build the demo warehouse if ``settings.db_path()`` does not exist."""
+    """Build the demo warehouse if ``settings.db_path()`` does not exist;
+    bring one built by an earlier version up to date (once per process)."""
     db = settings.db_path()
     if db.exists():
+        if db not in _UPGRADED:
+            from etl import pipeline
+
+            pipeline.upgrade(db)
+            _UPGRADED.add(db)
         return
     bar = st.progress(0.0, text=title)
 
