@@ -33,7 +33,8 @@ def session_for(name: str) -> dict:
 
 
 # The real browser (tests/browser/): a page load starts a new Streamlit
-# session, so a test signs in after each ``app.open`` of a data page.
+# session, which a password sign-in survives through its cookie; a test
+# calls ``sign_in_page`` after each ``app.open`` of a page that needs one.
 
 def account_in(db, name: str, role: str, scope: str) -> accounts.Account:
     """``account`` in the access file beside the warehouse ``db`` (the
@@ -53,7 +54,10 @@ def account_in(db, name: str, role: str, scope: str) -> accounts.Account:
 
 def sign_in_page(page, name: str, password: str = PASSWORD) -> None:
     """Fill the page's sign-in form (the first, when the first-admin form
-    is shown too) and wait until the page says who is signed in."""
+    is shown too) and wait until the page says who is signed in.  A page
+    opened again in the same browser is signed in already (its cookie)."""
+    if page.get_by_text(f"已登录：{name}").count():
+        return
     page.get_by_label("用户名").first.fill(name)
     page.get_by_label("密码").first.fill(password)
     page.get_by_role("button", name="登录").first.click()

@@ -303,6 +303,34 @@ def test_a_session_ends_after_the_idle_time(db, monkeypatch):
     assert not at.get("file_uploader")
 
 
+# Surviving a reload: the cookie ----------------------------------------------------------
+# A reload is a new Streamlit session; the browser's cookie names the sign-in
+# (tests/browser/test_session.py reloads a real page).  Here, what the app
+# makes of a cookie.
+
+def test_a_sign_ins_cookie_resumes_it_after_a_reload():
+    now = time.time()
+    session = auth.open_session("anhai-up", now=now - 60)
+    cookie = auth.session_cookie(session, now - 30)
+    resumed = auth.resume(cookie, now)
+    assert (resumed["username"], resumed["issued"], resumed["seen"]) == ("anhai-up", now - 60, now)
+    assert auth._valid(resumed, now) == "anhai-up"
+
+
+def test_a_forged_stale_or_signed_out_cookie_resumes_nothing(monkeypatch):
+    monkeypatch.setenv("UNION_SESSION_IDLE_MINUTES", "30")
+    now = time.time()
+    session = auth.open_session("anhai-up", now=now - 60)
+    cookie = auth.session_cookie(session, now - 30)
+    issued, written, seal, name = cookie.split(":", 3)
+    assert auth.resume(f"{issued}:{written}:{seal}:boss", now) is None        # another name
+    assert auth.resume(f"{issued}:{float(written) + 3600!r}:{seal}:{name}", now) is None
+    assert auth.resume("0" * 64, now) is None and auth.resume(None, now) is None
+    assert auth.resume(auth.session_cookie(session, now - 31 * 60), now) is None   # idle
+    auth._signed_out().add(("anhai-up", session["issued"]))
+    assert auth.resume(cookie, now) is None
+
+
 # Tampering ------------------------------------------------------------------------------
 
 def test_a_forged_or_altered_session_gives_nobody_anything(db):

@@ -17,7 +17,9 @@ under a key that lives in this server process: the role and scope are read
 from the accounts table on every run, so a disabled account is out at its
 next click and nothing written into the session can widen a scope.  A
 session ends after ``session_idle_minutes`` without a click or
-``session_max_hours`` in all.
+``session_max_hours`` in all.  A browser reload starts a new session; a
+password sign-in survives it through a cookie sealed the same way (see
+"Surviving a reload" below); signing out ends it for good.
 
 ``viewing_scope()`` is what dashboard/ui/data.py cuts every query to.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import secrets
 import sys
@@ -44,6 +47,9 @@ from etl.accounts import Account
 K_SESSION = "_union_signed_in"       # {"username", "issued", "seen", "seal"}
 K_NOTICE = "_union_auth_notice"      # a strings key to show on the next login form
 K_SSO_LOGGED = "_union_sso_logged"   # the e-mail whose sign-on was audited already
+K_COOKIE_AT = "_union_cookie_at"     # when this session last wrote its cookie
+K_COOKIE_CLEAR = "_union_cookie_clear"  # signed out: clear the cookie on the next run
+COOKIE = "union_session"
 
 
 # Sessions --------------------------------------------------------------------------
@@ -62,6 +68,72 @@ def open_session(username: str, now: float | None = None) -> dict:
     """The session record of a successful sign-in."""
     now = time.time() if now is None else now
     return {"username": username, "issued": now, "seen": now, "seal": _seal(username, now)}
+
+
+# Surviving a reload ------------------------------------------------------------------
+# A browser reload starts a new Streamlit session with an empty session_state.
+# So that a password sign-in survives it, the browser keeps a cookie naming
+# the sign-in, sealed like the session (same per-process key: a server
+# restart ends it too) and rewritten while the user is active.  It carries
+# no role or scope (those are read afresh), expires after the idle time, and
+# is refused once its sign-in was signed out.
+def _cookie_seal(username: str, issued: float, written: float) -> str:
+    message = f"cookie\n{username}\n{issued!r}\n{written!r}".encode()
+    return hmac.new(_session_key(), message, hashlib.sha256).hexdigest()
+
+
+def session_cookie(session: Mapping, now: float) -> str:
+    """The cookie value for a session record, written at ``now``."""
+    username, issued = session["username"], session["issued"]
+    return f"{issued!r}:{now!r}:{_cookie_seal(username, issued, now)}:{username}"
+
+
+@st.cache_resource(show_spinner=False)
+def _signed_out() -> set[tuple[str, float]]:
+    """(username, issued) of the sign-ins signed out in this server process."""
+    return set()
+
+
+def resume(cookie: object, now: float) -> dict | None:
+    """The session record a cookie stands for; None for no cookie, a forged,
+    expired or signed-out one."""
+    if not isinstance(cookie, str) or cookie.count(":") < 3:
+        return None
+    issued_text, written_text, seal, username = cookie.split(":", 3)
+    try:
+        issued, written = float(issued_text), float(written_text)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(seal, _cookie_seal(username, issued, written)):
+        return None
+    if (now - issued > settings.session_max_hours() * 3600
+            or now - written > settings.session_idle_minutes() * 60
+            or (username, issued) in _signed_out()):
+        return None
+    return {"username": username, "issued": issued, "seen": now, "seal": _seal(username, issued)}
+
+
+def _set_cookie(value: str, max_age_s: int) -> None:
+    # A script in the page itself (not an iframe), so the cookie is the app's;
+    # the element is empty and takes no space.
+    st.html(f"<script>document.cookie = {json.dumps(f'{COOKIE}={value}')} + "
+            f"'; Path=/; Max-Age={max_age_s}; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True)
+
+
+def keep_cookie(principal: "Principal") -> None:
+    """Write (or, every third of the idle time, rewrite) the cookie of a
+    password sign-in; clear it after a sign-out."""
+    if st.session_state.pop(K_COOKIE_CLEAR, False):
+        _set_cookie("", 0)
+    if principal.via != "password":
+        return
+    now = time.time()
+    idle_s = settings.session_idle_minutes() * 60
+    if now - st.session_state.get(K_COOKIE_AT, 0.0) < idle_s / 3:
+        return
+    _set_cookie(session_cookie(st.session_state[K_SESSION], now), int(idle_s))
+    st.session_state[K_COOKIE_AT] = now
 
 
 def _valid(session: object, now: float) -> str | None:
@@ -144,6 +216,8 @@ def current() -> Principal:
     """The principal of this session, checked afresh on every run."""
     now = time.time()
     session = st.session_state.get(K_SESSION)
+    if session is None:
+        session = _resumed(now)
     if session is not None:
         username = _valid(session, now)
         account = _account(username, audit.access_version()) if username else None
@@ -155,6 +229,26 @@ def current() -> Principal:
     if sso_configured():
         return _sso_principal()
     return Principal(None)
+
+
+def _resumed(now: float) -> dict | None:
+    """The sign-in this browser's cookie carries over from before a reload
+    (audited as such), or None."""
+    try:
+        cookie = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser behind this run (a script, a test)
+        return None
+    session = resume(cookie, now)
+    if session is None:
+        return None
+    account = _account(session["username"], audit.access_version())
+    if account is None or account.disabled:
+        return None
+    st.session_state[K_SESSION] = session
+    st.session_state[K_COOKIE_AT] = 0.0        # rewrite it: the idle time starts again
+    audit.record_quietly(account.username, "login", "success", detail="resumed after a reload",
+                         scope_code=account.scope_code, source="app")
+    return session
 
 
 def _sso_principal() -> Principal:
@@ -321,6 +415,7 @@ def gate(lang: str) -> Principal:
     the sign-in is shown to nobody."""
     first_start()
     principal = current()
+    keep_cookie(principal)
     if principal.via == "sso_unknown":
         st.error(t("auth.sso_unknown", lang, email=md_safe(principal.email or "")))
         if st.button(t("auth.logout", lang), key="auth_sso_logout"):
@@ -352,7 +447,11 @@ def _logout(principal: Principal) -> None:
         audit.record_quietly(principal.account.username, "logout", "success",
                              scope_code=principal.account.scope_code,
                              source="sso" if principal.via == "sso" else "app")
-    st.session_state.pop(K_SESSION, None)
+    session = st.session_state.pop(K_SESSION, None)
+    if isinstance(session, Mapping) and principal.via == "password":
+        _signed_out().add((session.get("username"), session.get("issued")))
+        st.session_state[K_COOKIE_CLEAR] = True
+        st.session_state.pop(K_COOKIE_AT, None)
 
 
 def sidebar_status(principal: Principal, lang: str) -> None:
