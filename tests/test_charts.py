@@ -5,7 +5,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+from tests.fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
 from dashboard import charts, theme
 from dashboard.periods import Period

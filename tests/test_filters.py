@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from fixture_warehouse import ORG_UNITS
+from tests.fixture_warehouse import ORG_UNITS
 
 from dashboard import filters
 from dashboard.filters import Notice, parse_view

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from fixture_warehouse import fixture_db  # noqa: F401  (pytest fixture)
+from tests.fixture_warehouse import fixture_db  # noqa: F401  (pytest fixture)
 from streamlit.testing.v1 import AppTest
 
 from dashboard.strings import STRINGS
@@ -262,7 +262,7 @@ def test_a_table_exports_as_csv_and_as_a_stamped_workbook(fixture_db):
     from datetime import date
 
     import openpyxl
-    from fixture_warehouse import ORG_UNITS
+    from tests.fixture_warehouse import ORG_UNITS
 
     from dashboard import filters
     from dashboard.queries import contracts

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fixture_warehouse import fixture_db  # noqa: F401  (pytest fixture)
+from tests.fixture_warehouse import fixture_db  # noqa: F401  (pytest fixture)
 from streamlit.testing.v1 import AppTest
 from test_maps import build_crowded_warehouse
 

@@ -1,5 +1,5 @@
 """职工子女暑托班 on the fixture warehouse."""
-from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+from tests.fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
 from dashboard.queries import camps
 

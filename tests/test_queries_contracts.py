@@ -1,7 +1,7 @@
 """集体合同 on the fixture warehouse: in force on a day, signed in a period, expiring soon."""
 from datetime import date
 
-from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+from tests.fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
 from dashboard.queries import contracts
 

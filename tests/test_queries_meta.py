@@ -2,7 +2,7 @@
 from datetime import date
 
 import pandas as pd
-from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+from tests.fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
 from dashboard.queries import meta
 

@@ -1,7 +1,7 @@
 """职工医疗互助 on the fixture warehouse (see fixture_warehouse.py for the rules)."""
 from datetime import date
 
-from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+from tests.fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
 from dashboard.queries import mutual_aid
 

@@ -2,7 +2,7 @@
 monthly trends, the town ranking and the reporting matrix."""
 from datetime import date
 
-from fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
+from tests.fixture_warehouse import fixture_con, fixture_db  # noqa: F401  (pytest fixtures)
 
 from dashboard.queries import overview
 
