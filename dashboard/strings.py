@@ -548,6 +548,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.target": ("对象", "What"),
     "col.detail": ("详情", "Detail"),
     "col.source": ("来源", "Source"),
+    "col.client": ("登录地址", "Client address"),
 }
 
 # Values the warehouse stores in Chinese, and their English.  Keyed by the

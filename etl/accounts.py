@@ -13,8 +13,9 @@
   default password anywhere.
 * Repeated failed logins are slowed: after THROTTLE_AFTER failures in a row,
   each next attempt must wait, doubling up to THROTTLE_MAX_S; attempts made
-  while waiting are refused without looking at the password.  Every attempt
-  is in the audit log.
+  while waiting are refused without looking at the password.  So is one
+  address (the browser's) after THROTTLE_CLIENT_AFTER failures, whatever
+  names it tries.  Every attempt is in the audit log, with its address.
 
 Accounts live in the access file with the audit log (see etl/audit.py); an
 account change and its audit row are written in one transaction.
@@ -42,6 +43,9 @@ THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_AFTER = 3          # failures in a row before attempts are slowed
 THROTTLE_FIRST_S = 5.0
 THROTTLE_MAX_S = 300.0
+# One address trying many names (password spraying) is slowed too, later:
+# an office's staff share one address behind its router.
+THROTTLE_CLIENT_AFTER = 10
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{1,39}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -169,15 +173,15 @@ def check_manage(by: Account | None, target: Account) -> None:
     check_grant(by, target.role, target.scope_code)
 
 
-def throttle_wait(failures: list[datetime], now: datetime) -> float:
+def throttle_wait(failures: list[datetime], now: datetime, after: int = THROTTLE_AFTER) -> float:
     """Seconds still to wait before the next attempt, given the failures in a
     row within the window: none for the first THROTTLE_AFTER - 1, then
     THROTTLE_FIRST_S after the last failure, doubling with each further
     failure up to THROTTLE_MAX_S."""
     recent = [at for at in failures if now - at <= THROTTLE_WINDOW]
-    if len(recent) < THROTTLE_AFTER:
+    if len(recent) < after:
         return 0.0
-    pause = min(THROTTLE_FIRST_S * 2 ** (len(recent) - THROTTLE_AFTER), THROTTLE_MAX_S)
+    pause = min(THROTTLE_FIRST_S * 2 ** (len(recent) - after), THROTTLE_MAX_S)
     waited = (now - max(recent)).total_seconds()
     return max(pause - waited, 0.0)
 
@@ -419,16 +423,25 @@ class LoginResult:
 
 
 def authenticate(username: str, password: str, *, now: datetime | None = None,
-                 source: str = "app") -> LoginResult:
-    """Check a name and password; every attempt is logged."""
+                 source: str = "app", client: str | None = None) -> LoginResult:
+    """Check a name and password; every attempt is logged, with the address
+    it came from (``client``) when known."""
     now = now or datetime.now()
     name = normalise_username(username)[:80] or "-"
     wait = throttle_wait(audit.failures_since_success(name, now, THROTTLE_WINDOW), now)
+    if client:
+        wait = max(wait, throttle_wait(
+            audit.failures_since_success(name, now, THROTTLE_WINDOW, client=client), now,
+            after=THROTTLE_CLIENT_AFTER))
     account = get(name) if _USERNAME.fullmatch(name) else None
     scope_code = account.scope_code if account else None
+
+    def log(outcome: str, detail: str | None = None) -> None:
+        audit.record(name, "login", outcome, detail=detail, scope_code=scope_code, source=source,
+                     at=now, client=client)
+
     if wait > 0:
-        audit.record(name, "login", "throttled", detail=f"wait {wait:.0f} s", scope_code=scope_code,
-                     source=source, at=now)
+        log("throttled", f"wait {wait:.0f} s")
         return LoginResult(None, "throttled", wait)
     password_hash = None
     if account is not None:
@@ -436,19 +449,16 @@ def authenticate(username: str, password: str, *, now: datetime | None = None,
             password_hash = con.execute("SELECT password_hash FROM accounts WHERE username = ?",
                                         [name]).fetchall()[0][0]
     if not _verify(password_hash, password):
-        audit.record(name, "login", "failure",
-                     detail="unknown user" if account is None else "wrong password",
-                     scope_code=scope_code, source=source, at=now)
+        log("failure", "unknown user" if account is None else "wrong password")
         return LoginResult(None, "failure")
     if account.disabled:
-        audit.record(name, "login", "failure", detail="account disabled", scope_code=scope_code,
-                     source=source, at=now)
+        log("failure", "account disabled")
         return LoginResult(None, "disabled")
     if _HASHER.check_needs_rehash(password_hash):
         with audit.access_write() as con:
             con.execute("UPDATE accounts SET password_hash = ? WHERE username = ?",
                         [hash_password(password), name])
-    audit.record(name, "login", "success", scope_code=scope_code, source=source, at=now)
+    log("success")
     return LoginResult(account, "success")
 
 

@@ -55,12 +55,15 @@ CREATE TABLE IF NOT EXISTS audit_log (
     scope_code  VARCHAR,            -- whose data or account it concerns (admins see their subtree)
     source      VARCHAR NOT NULL    -- app | cli | sso
 );
+-- Added later (an existing access file gains it on its next write): the
+-- address a sign-in attempt came from, for throttling per address too.
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS client VARCHAR;
 """
 
 ACTIONS = ("login", "logout", "upload", "rollback", "export", "deck", "account")
 OUTCOMES = ("success", "failure", "refused", "throttled", "rejected", "duplicate")
 COLUMNS = ["event_id", "logged_at", "actor", "action", "outcome", "target", "detail", "scope_code",
-           "source"]
+           "source", "client"]
 # What a row may hold: a typed-in user name or a file name is cut, not trusted.
 _MAX_TEXT = 500
 
@@ -106,11 +109,13 @@ class Event:
     detail: str | None = None
     scope_code: str | None = None
     source: str = "app"
+    client: str | None = None       # the address a sign-in attempt came from
 
 
 INSERT_SQL = """
-    INSERT INTO audit_log (logged_at, actor, action, outcome, target, detail, scope_code, source)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO audit_log (logged_at, actor, action, outcome, target, detail, scope_code, source,
+                           client)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     RETURNING event_id
 """
 
@@ -124,15 +129,16 @@ def append(con: duckdb.DuckDBPyConnection, event: Event, at: datetime | None = N
         raise ValueError(f"unknown audit outcome {event.outcome!r}")
     rows = con.execute(INSERT_SQL, [at or datetime.now(), _text(event.actor) or "-",
                                     event.action, event.outcome, _text(event.target),
-                                    _text(event.detail), event.scope_code, event.source]).fetchall()
+                                    _text(event.detail), event.scope_code, event.source,
+                                    _text(event.client)]).fetchall()
     return int(rows[0][0])
 
 
 def record(actor: str, action: str, outcome: str, *, target: str | None = None,
            detail: str | None = None, scope_code: str | None = None, source: str = "app",
-           at: datetime | None = None) -> int:
+           at: datetime | None = None, client: str | None = None) -> int:
     """Append one event in its own short transaction; returns its id."""
-    event = Event(actor, action, outcome, target, detail, scope_code, source)
+    event = Event(actor, action, outcome, target, detail, scope_code, source, client)
     with access_write() as con:
         return append(con, event, at)
 
@@ -165,8 +171,9 @@ def record_quietly(*args, **kwargs) -> int | None:
 
 
 # Reading -------------------------------------------------------------------------
+# SELECT *: a log from before a column existed lacks it (entries() fills it in).
 ENTRIES_SQL = """
-    SELECT event_id, logged_at, actor, action, outcome, target, detail, scope_code, source
+    SELECT *
     FROM audit_log
     WHERE logged_at >= $since AND logged_at < $until
       AND ($action IS NULL OR action = $action)
@@ -186,7 +193,7 @@ def entries(*, since: datetime | None = None, until: datetime | None = None,
     with access_read() as con:
         if con is None or not _has_log(con):
             return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
-        log = con.execute(ENTRIES_SQL, params).df()
+        log = con.execute(ENTRIES_SQL, params).df().reindex(columns=COLUMNS)
     log = log.astype(object).where(log.notna(), None)
     if scope is not None:
         log = log[[scopes.within(code, scope) if isinstance(code, str) else False
@@ -207,13 +214,29 @@ LOGINS_SQL = """
 """
 
 
-def failures_since_success(actor: str, now: datetime, window: timedelta) -> list[datetime]:
+CLIENT_LOGINS_SQL = """
+    SELECT logged_at, outcome FROM audit_log
+    WHERE action = 'login' AND client = ? AND logged_at >= ?
+    ORDER BY logged_at, event_id
+"""
+
+
+def failures_since_success(actor: str, now: datetime, window: timedelta, *,
+                           client: str | None = None) -> list[datetime]:
     """When ``actor``'s failed logins within ``window`` before ``now``
-    happened, counting only those after their last successful login."""
+    happened, counting only those after their last successful login; with
+    ``client``, the failed logins from that address instead, whatever the
+    name, after the last success from it."""
     with access_read() as con:
         if con is None or not _has_log(con):
             return []
-        rows = con.execute(LOGINS_SQL, [_text(actor), now - window]).fetchall()
+        if client is not None:
+            if not con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = "
+                               "'audit_log' AND column_name = 'client'").fetchone()[0]:
+                return []       # an access file from before addresses were kept
+            rows = con.execute(CLIENT_LOGINS_SQL, [_text(client), now - window]).fetchall()
+        else:
+            rows = con.execute(LOGINS_SQL, [_text(actor), now - window]).fetchall()
     failures: list[datetime] = []
     for at, outcome in rows:
         if outcome == "success":

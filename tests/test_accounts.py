@@ -131,6 +131,23 @@ def test_repeated_failures_are_slowed_even_for_the_right_password_then_it_works(
     assert accounts.authenticate("lihua", PASSWORD, now=T0 + timedelta(seconds=10)).ok
 
 
+def test_one_address_trying_many_names_is_slowed_after_its_tenth_failure(access):
+    # Password spraying: one wrong guess per name never slows any one name.
+    make("lihua", "uploader", ANHAI)
+    sprayer, office = "203.0.113.7", "198.51.100.20"
+    for second in range(10):
+        assert accounts.authenticate(f"guess{second}", "Spring-2026!", client=sprayer,
+                                     now=T0 + timedelta(seconds=second)).outcome == "failure"
+    slowed = accounts.authenticate("lihua", PASSWORD, client=sprayer,
+                                   now=T0 + timedelta(seconds=10))
+    assert (slowed.outcome, slowed.wait_s) == ("throttled", 4.0)
+    # Someone at another address is not held up, and the log keeps the addresses.
+    assert accounts.authenticate("lihua", PASSWORD, client=office,
+                                 now=T0 + timedelta(seconds=11)).ok
+    logins = audit.entries(action="login")
+    assert logins["client"].value_counts().to_dict() == {sprayer: 11, office: 1}
+
+
 # Who may grant what ----------------------------------------------------------------
 
 def test_a_county_admin_grants_within_the_county_and_never_above_it(access):

@@ -358,7 +358,7 @@ def login_form(lang: str, reason: str = "auth.login_needed") -> None:
 
 def _sign_in(username: str, password: str, lang: str) -> None:
     try:
-        result = accounts.authenticate(username, password)
+        result = accounts.authenticate(username, password, client=_client_address())
     except warehouse.WarehouseBusy:
         st.error(t("warehouse.busy", lang))
         return
@@ -371,6 +371,14 @@ def _sign_in(username: str, password: str, lang: str) -> None:
         st.error(t("auth.disabled", lang))
     else:
         st.error(t("auth.failed", lang))
+
+
+def _client_address() -> str | None:
+    """The address the browser connects from (per-address throttling)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # no browser behind this run
+        return None
 
 
 def _sso_button(lang: str) -> None:
