@@ -408,6 +408,9 @@ def write_results(data: dict) -> list[str]:
     e = data.get("etl")
     if e:
         lines += ["## 6. ETL ratios (bench/bench_etl.py)", "", e["table"] or "(no output)",
+                  "", "Of which writing: the load from its 'writing' progress message on (insert, "
+                  "archive, commit, audit entry, close).  Floor ratio = (raw + writing) / raw: what "
+                  "the load would score if reading and validating cost no more than the raw read.",
                   "", f"Load average: {e['load_average']}.", ""]
         if e.get("stderr_tail"):
             lines += ["```", e["stderr_tail"], "```", ""]
