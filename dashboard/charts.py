@@ -430,7 +430,9 @@ def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.F
     _month_axis(fig, months)
     fig.update_yaxes(title_text=t("axis.claims", lang), tickformat=",", secondary_y=False)
     _number_axis(fig, claims["claims_paid_yuan"], lang, "axis.yuan", "axis.yuan_wan", secondary_y=True)
-    fig.update_yaxes(showgrid=False, tickmode="auto", rangemode="tozero", secondary_y=True)
+    # No tickmode here: 'auto' would replace the 万 ticks and label a
+    # '金额（万元）' axis in millions ('3.5M').
+    fig.update_yaxes(showgrid=False, rangemode="tozero", secondary_y=True)
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
     return fig
 

@@ -255,3 +255,11 @@ def test_clickable_rankings_state_the_click_modes_streamlit_would_add(fixture_co
     in_force = charts.contracts_in_force_by_type(
         contracts.in_force_by_type(fixture_con, prefix=ANHAI, as_of=date(2024, 6, 30)), "zh")
     assert "clickmode" not in spec(in_force)["layout"]        # not clickable: plotly's own modes
+
+
+def test_a_city_sized_yuan_axis_reads_in_wan_as_its_title_says():
+    claims = pd.DataFrame({"month": MONTHS, "claims": [1200] * 6, "claims_paid_yuan": [3_500_000.0] * 6,
+                           "average_payout_yuan": [2916.67] * 6})
+    axis = spec(charts.claims_combo(claims, MONTHS, "zh"))["layout"]["yaxis2"]
+    assert axis["title"]["text"] == "金额（万元）"
+    assert axis["tickmode"] == "array" and axis["ticktext"][-1] == "400"    # 4,000,000 yuan = 400 万

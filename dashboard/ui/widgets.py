@@ -79,7 +79,8 @@ def _fingerprint(value, digest) -> None:
         raise TypeError(f"cannot key a figure on {type(value).__name__}")
 
 
-@st.cache_resource(show_spinner=False, max_entries=500)
+# A view has three or four figures: this keeps the last sixty-odd views.
+@st.cache_resource(show_spinner=False, max_entries=256)
 def _built(name: str, fingerprint: str, _builder: Callable, _args: tuple, _kwargs: dict) -> go.Figure:
     return _builder(*_args, **_kwargs)
 
