@@ -14,6 +14,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -352,36 +353,70 @@ _STATUS_LEVEL = {"not_expected": 0, "reported": 2, "missing": 1}
 @_fits_margins
 def reporting_heatmap(matrix: pd.DataFrame, lang: str) -> go.Figure:
     """Towns × months per monthly dataset: reported / missing / not expected."""
-    datasets = list(dict.fromkeys(matrix["dataset"]))
+    cells = matrix.assign(row=_names(matrix, lang),
+                          hover=[t(f"status.{s}", lang) for s in matrix["status"]],
+                          cell=None)
+    return _status_heatmap(cells, lang, t("overview.reporting", lang),
+                           {s: t(f"status.{s}", lang) for s in _STATUS_LEGEND})
+
+
+@_fits_margins
+def reporting_by_county_heatmap(by_county: pd.DataFrame, lang: str) -> go.Figure:
+    """Counties × months per monthly dataset: green when every town has
+    reported, red with the number of towns missing when any has not, grey
+    when none owes the report; the hover gives 'reported of expected'."""
+    expected, reported = by_county["towns_expected"], by_county["towns_reported"]
+    status = np.where(expected == 0, "not_expected", np.where(reported >= expected, "reported", "missing"))
+    cells = by_county.assign(
+        row=list(by_county["name_en"] if lang == "en" else by_county["name_zh"]),
+        status=status,
+        cell=[str(e - r) if r < e else "" for r, e in zip(reported, expected)],
+        hover=[t("overview.towns_reported", lang, reported=r, expected=e) if e
+               else t("status.not_expected", lang) for r, e in zip(reported, expected)])
+    return _status_heatmap(cells, lang, t("overview.reporting_by_county", lang),
+                           {s: t(f"status.county.{s}", lang) for s in _STATUS_LEGEND})
+
+
+_STATUS_LEGEND = ("reported", "missing", "not_expected")
+
+
+def _status_heatmap(cells: pd.DataFrame, lang: str, title: str, legend: dict[str, str]) -> go.Figure:
+    """One heatmap per monthly dataset of ``cells`` (dataset, row, month,
+    status, hover, cell: the text written in the cell or None), sharing
+    their rows, with a legend of the three statuses."""
+    datasets = list(dict.fromkeys(cells["dataset"]))
     fig = make_subplots(rows=1, cols=len(datasets), shared_yaxes=True, horizontal_spacing=0.03,
                         subplot_titles=[t(f"dataset.{d}", lang) for d in datasets])
     lo, mid, hi = (theme.STATUS_COLOURS[s] for s in ("not_expected", "missing", "reported"))
     colorscale = [[0, lo], [0.33, lo], [0.33, mid], [0.67, mid], [0.67, hi], [1, hi]]
     months: list[str] = []
-    towns: list[str] = []
+    rows: list[str] = []
     for i, dataset in enumerate(datasets, start=1):
-        part = matrix[matrix["dataset"] == dataset].copy()
-        part["town"] = _names(part, lang)
-        part["level"] = part["status"].map(_STATUS_LEVEL)
-        part["label"] = [t(f"status.{s}", lang) for s in part["status"]]
+        part = cells[cells["dataset"] == dataset].assign(level=lambda p: p["status"].map(_STATUS_LEVEL))
         months = list(dict.fromkeys(part["month"]))
-        towns = list(dict.fromkeys(part["town"]))
-        z = part.pivot(index="town", columns="month", values="level").reindex(index=towns, columns=months)
-        labels = part.pivot(index="town", columns="month", values="label").reindex(index=towns, columns=months)
+        rows = list(dict.fromkeys(part["row"]))
+
+        def grid(column: str, dtype) -> np.ndarray:
+            return (part.pivot(index="row", columns="month", values=column)
+                    .reindex(index=rows, columns=months).to_numpy(dtype=dtype))
+
+        in_cells = part["cell"].notna().any()
         fig.add_trace(go.Heatmap(
             # Arrays, not nested lists: plotly validates list cells one by one
             # (4,000 of them for a city), arrays at once.
-            x=months, y=towns, z=z.to_numpy(dtype=float), text=labels.to_numpy(dtype=object),
+            x=months, y=rows, z=grid("level", float), text=grid("cell", object) if in_cells else None,
+            customdata=grid("hover", object), texttemplate="%{text}" if in_cells else None,
+            textfont={"size": theme.TICK_FONT_SIZE, "color": "white"},
             zmin=0, zmax=2, colorscale=colorscale, showscale=False, xgap=2, ygap=2,
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>",
         ), row=1, col=i)
-    for status in ("reported", "missing", "not_expected"):
+    for status in _STATUS_LEGEND:
         # Heatmaps have no legend: empty marker traces give the three colours one.
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(f"status.{status}", lang),
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=legend[status],
                                  marker={"symbol": "square", "size": 14,
                                          "color": theme.STATUS_COLOURS[status]},
                                  hoverinfo="skip"), row=1, col=1)
-    _layout(fig, t("overview.reporting", lang), height=max(300, 190 + 30 * len(towns)))
+    _layout(fig, title, height=max(300, 190 + 30 * len(rows)))
     fig.update_layout(legend={"y": 1.0, "yref": "container", "yanchor": "top"}, margin={"t": 110})
     _month_axis(fig, months)
     fig.update_yaxes(type="category", autorange="reversed")

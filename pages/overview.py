@@ -2,7 +2,7 @@
 ranking (a click narrows the view to that town) and the reporting progress."""
 import streamlit as st
 
-from dashboard import charts, periods
+from dashboard import charts
 from dashboard.queries import overview
 from dashboard.strings import t
 from dashboard.ui import present, widgets
@@ -37,9 +37,7 @@ if not widgets.empty_period(vf):
                           vf, key="overview-ranking")
     st.caption(t("overview.ranking_hint", vf.lang))
 
-    last = vf.shown.last
-    matrix = run(overview.reporting_matrix, prefix=vf.prefix, first=periods.add_months(last, -11), last=last)
-    widgets.chart(widgets.figure(charts.reporting_heatmap, matrix, vf.lang), vf)
+    widgets.reporting_progress(vf)
     widgets.missing_reports(vf)
 
 source_stamp(vf)

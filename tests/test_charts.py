@@ -83,10 +83,38 @@ def test_reporting_heatmap(fixture_con):
     # 2 reported, 1 missing, 0 not expected.
     assert list(aid.z[0]) == [2] * 11 + [1]
     assert list(visits.z[1]) == [0] * 12
-    assert visits.text[3][-1] == "未报送"
+    assert visits.customdata[3][-1] == "未报送"
+    assert aid.text is None  # a town's cell says it by colour alone
     legend = [trace["name"] for trace in spec(fig)["data"] if trace["type"] == "scatter"]
     assert legend == ["已报送", "未报送", "无需报送"]
     assert spec(fig)["layout"]["title"]["text"] == "报送进度"
+
+
+def test_a_citys_reporting_heatmap_has_a_row_per_county_with_counts_in_its_cells(fixture_con):
+    by_county = overview.reporting_by_county(fixture_con, prefix=CITY, first=date(2023, 7, 1),
+                                             last=date(2024, 6, 1))
+    fig = charts.reporting_by_county_heatmap(by_county, "zh")
+    aid, visits = [trace for trace in fig.data if trace.type == "heatmap"]
+    assert list(aid.y) == ["洛江区", "晋江市"]
+    # June 2024: no 洛江 town and two of 晋江's three have reported.
+    assert (aid.text[0][-1], aid.text[1][-1]) == ("2", "1")   # towns missing
+    assert (aid.z[0][-1], aid.z[1][-1]) == (1, 1)              # red
+    assert (visits.z[1][0], visits.text[1][0]) == (2, "")      # 2023-07: both 晋江 towns reported
+    assert visits.customdata[1][-1] == "已报送 1/2 个镇街"
+    legend = [trace["name"] for trace in spec(fig)["data"] if trace["type"] == "scatter"]
+    assert legend == ["全部已报送", "有镇街未报送", "无需报送"]
+    english = charts.reporting_by_county_heatmap(by_county, "en")
+    assert spec(english)["layout"]["title"]["text"] == "Reporting progress by county"
+    assert english.data[0].y[0] == "Luojiang District"
+    assert english.data[1].customdata[1][-1] == "1 of 2 towns reported"
+
+
+def test_a_county_where_no_town_owes_the_report_is_grey_and_blank():
+    by_county = pd.DataFrame({"dataset": ["station_visits"], "county_code": ["350504"],
+                              "name_zh": ["洛江区"], "name_en": ["Luojiang District"],
+                              "month": ["2024-06"], "towns_expected": [0], "towns_reported": [0]})
+    heatmap = charts.reporting_by_county_heatmap(by_county, "zh").data[0]
+    assert (heatmap.z[0][0], heatmap.text[0][0], heatmap.customdata[0][0]) == (0, "", "无需报送")
 
 
 def test_enrolment_by_scheme_draws_one_line_per_scheme(fixture_con):

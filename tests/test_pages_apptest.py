@@ -93,6 +93,17 @@ def test_the_overview_draws_trends_ranking_and_reporting_progress(app):
     assert "- 驿站服务人次月报：磁灶镇" in page_text
 
 
+def test_the_citys_reporting_progress_is_one_row_per_county(app):
+    # A city's 160-odd towns would make the chart thousands of pixels tall:
+    # the city view sums them per county and says how to see the towns.
+    at = app()
+    reporting = chart_specs(at)[2]
+    assert reporting["layout"]["title"]["text"] == "报送进度（按县（市、区））"
+    assert reporting["data"][0]["y"] == ["洛江区", "晋江市"]
+    assert reporting["data"][0]["text"][1][-1] == "1"   # 晋江: 陈埭 has not reported June
+    assert "红格中的数字为未报送的镇街数；在左侧选择县（市、区）可查看其各镇街。" in [c.value for c in at.caption]
+
+
 def test_the_ranking_metric_can_be_switched(app):
     at = app(region="350582")
     at.radio(key="overview_ranking_metric").set_value("workers_covered").run()

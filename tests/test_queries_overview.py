@@ -58,6 +58,22 @@ def test_the_reporting_matrix_is_towns_by_months_by_dataset(fixture_con):
     assert set(luoxi["status"]) == {"not_expected"}
 
 
+def test_a_citys_reporting_sums_its_towns_to_counties(fixture_con):
+    # The city's towns summed per county: 洛江区 has 万安 and 罗溪 (罗溪 never
+    # reports mutual aid, 万安 misses June); 晋江市 has 安海, 磁灶 and 陈埭.
+    # Only 万安 has a station in 洛江区, so one town owes station visits there.
+    by_county = overview.reporting_by_county(fixture_con, prefix=CITY, first=date(2023, 7, 1),
+                                             last=date(2024, 6, 1))
+    assert len(by_county) == 2 * 12 * 2
+    june = by_county[by_county["month"] == "2024-06"]
+    assert june[["dataset", "name_zh", "towns_expected", "towns_reported"]].to_records(index=False).tolist() == [
+        ("mutual_aid", "洛江区", 2, 0), ("mutual_aid", "晋江市", 3, 2),
+        ("station_visits", "洛江区", 1, 0), ("station_visits", "晋江市", 2, 1)]
+    matrix = overview.reporting_matrix(fixture_con, prefix=CITY, first=date(2023, 7, 1), last=date(2024, 6, 1))
+    assert by_county["towns_reported"].sum() == (matrix["status"] == "reported").sum()
+    assert by_county["towns_expected"].sum() == (matrix["status"] != "not_expected").sum()
+
+
 def test_this_months_missing_reports(fixture_con):
     missing = overview.missing_reports(fixture_con, prefix=CITY, month=date(2024, 6, 1))
     assert missing[["dataset", "name_zh"]].to_records(index=False).tolist() == [

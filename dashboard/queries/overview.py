@@ -162,6 +162,22 @@ def reporting_matrix(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """, {"prefix": prefix, "first": first, "last": last, "datasets": list(MONTHLY_DATASETS)})
 
 
+def reporting_by_county(con, prefix: str, first: date, last: date) -> pd.DataFrame:
+    """dataset, county_code, name_zh, name_en, month, towns_expected,
+    towns_reported: the reporting matrix summed to one row per county per
+    month per monthly dataset — a city's 160-odd towns fit no screen, its
+    counties do.  Counties whose towns owe nothing (金门县) have no rows."""
+    return fetch(con, _REPORTING_SQL + """
+        SELECT m.dataset, c.code AS county_code, c.name_zh, c.name_en, m.month,
+               count(*) FILTER (WHERE m.status <> 'not_expected') AS towns_expected,
+               count(*) FILTER (WHERE m.status = 'reported') AS towns_reported
+        FROM matrix AS m
+        JOIN org_units AS c ON c.code = left(m.town_code, 6)
+        GROUP BY m.dataset, c.code, c.name_zh, c.name_en, m.month
+        ORDER BY list_position($datasets, m.dataset), c.code, m.month
+    """, {"prefix": prefix, "first": first, "last": last, "datasets": list(MONTHLY_DATASETS)})
+
+
 def missing_reports(con, prefix: str, month: date) -> pd.DataFrame:
     """dataset, town_code, name_zh, name_en: the towns that owe ``month``'s report."""
     return fetch(con, _REPORTING_SQL + """

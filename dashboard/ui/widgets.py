@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import exports, periods, theme
+from dashboard import charts, exports, periods, theme
 from dashboard.filters import ViewFilter
 from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview
@@ -317,6 +317,19 @@ def ranking_metric(vf: ViewFilter, metrics: Sequence[str]) -> str:
     return st.radio(t("overview.ranking_metric", vf.lang), list(metrics),
                     format_func=lambda m: t(f"metric.{m}", vf.lang), horizontal=True,
                     key="overview_ranking_metric")
+
+
+def reporting_progress(vf: ViewFilter) -> None:
+    """The last twelve shown months' reporting: for a city one row per
+    county (its 160-odd towns would make a chart thousands of pixels tall),
+    for a county or a town one row per town."""
+    last = vf.shown.last
+    span = {"prefix": vf.prefix, "first": periods.add_months(last, -11), "last": last}
+    if vf.region.level == "city":
+        chart(figure(charts.reporting_by_county_heatmap, run(overview.reporting_by_county, **span), vf.lang), vf)
+        st.caption(t("overview.reporting_by_county_hint", vf.lang))
+    else:
+        chart(figure(charts.reporting_heatmap, run(overview.reporting_matrix, **span), vf.lang), vf)
 
 
 def missing_reports(vf: ViewFilter) -> None:
