@@ -330,19 +330,21 @@ def trend_small_multiples(trends: pd.DataFrame, months: Sequence[str], lang: str
 
 @_fits_margins
 def town_ranking(ranking: pd.DataFrame, metric: str, lang: str, highlight: str | None = None,
-                 top: int = 15, title_key: str = "overview.ranking") -> go.Figure:
+                 top: int = 15, title_key: str = "overview.ranking", code: str = "town_code") -> go.Figure:
     """Towns by ``metric`` (a column of ``ranking``), largest first, top ``top``.
     The highlighted town (the region shown) keeps the programme colour; others
-    are drawn lighter when one is highlighted."""
+    are drawn lighter when one is highlighted.  ``code`` names the column
+    that identifies a bar (a click narrows the view to it): ``county_code``
+    ranks counties."""
     programme = METRIC_PROGRAMME[metric]
-    ordered = ranking.sort_values([metric, "town_code"], ascending=[False, True]).head(top)
+    ordered = ranking.sort_values([metric, code], ascending=[False, True]).head(top)
     colour = theme.PROGRAMME_COLOURS[programme]
-    colours = [colour if highlight in (None, code) else theme.shade(programme, 3)
-               for code in ordered["town_code"]]
+    colours = [colour if highlight in (None, unit) else theme.shade(programme, 3)
+               for unit in ordered[code]]
     is_yuan = metric == "claims_paid_yuan"
     text = [fmt_yuan(v) if is_yuan else fmt_count(v) for v in ordered[metric]]
     title = f"{t(title_key, lang)} · {t(f'metric.{metric}', lang)}"
-    return _hbar(_names(ordered, lang), list(ordered[metric]), list(ordered["town_code"]), colours,
+    return _hbar(_names(ordered, lang), list(ordered[metric]), list(ordered[code]), colours,
                  title, lang, "axis.yuan" if is_yuan else "axis.people",
                  "axis.yuan_wan" if is_yuan else "axis.people_wan", text, clickable=True)
 

@@ -1,10 +1,9 @@
-"""总览 Overview: one headline card per programme, monthly trends, the town
-ranking (a click narrows the view to that town) and the reporting progress."""
+"""总览 Overview: one headline card per programme, monthly trends, the county
+or town ranking (a click narrows the view to that unit) and the reporting progress."""
 import streamlit as st
 
 from dashboard import charts
 from dashboard.queries import overview
-from dashboard.strings import t
 from dashboard.ui import present, widgets
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import page_start, source_stamp
@@ -30,13 +29,7 @@ if not widgets.empty_period(vf):
     widgets.chart(widgets.figure(charts.trend_small_multiples, run(overview.monthly_trends, **vf.span()),
                                  vf.shown.month_labels(), vf.lang), vf)
 
-    metric = widgets.ranking_metric(vf, charts.RANKING_METRICS)
-    ranking = run(overview.town_ranking, **vf.ranking_span())
-    widgets.ranking_chart(widgets.figure(charts.town_ranking, ranking, metric, vf.lang,
-                                         highlight=vf.highlight_town),
-                          vf, key="overview-ranking")
-    st.caption(t("overview.ranking_hint", vf.lang))
-
+    widgets.overview_ranking(vf)
     widgets.reporting_progress(vf)
     widgets.missing_reports(vf)
 

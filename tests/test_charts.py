@@ -74,6 +74,14 @@ def test_town_ranking_in_english_shows_exact_yuan(fixture_con):
     assert spec(fig)["layout"]["xaxis"]["tickformat"] == ","
 
 
+def test_a_county_ranking_carries_county_codes_for_the_click(fixture_con):
+    ranking = overview.county_ranking(fixture_con, prefix=CITY, first=date(2024, 1, 1), last=date(2024, 6, 1))
+    fig = charts.town_ranking(ranking, "visits", "zh", title_key="overview.county_ranking", code="county_code")
+    bar = spec(fig)["data"][0]
+    assert (bar["y"], bar["customdata"], bar["x"]) == (["晋江市", "洛江区"], ["350582", "350504"], [3_700, 0])
+    assert spec(fig)["layout"]["title"]["text"] == "县区排名 · 驿站服务人次"
+
+
 def test_reporting_heatmap(fixture_con):
     matrix = overview.reporting_matrix(fixture_con, prefix=CITY, first=date(2023, 7, 1), last=date(2024, 6, 1))
     fig = charts.reporting_heatmap(matrix, "zh")

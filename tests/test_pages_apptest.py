@@ -104,6 +104,23 @@ def test_the_citys_reporting_progress_is_one_row_per_county(app):
     assert "红格中的数字为未报送的镇街数；在左侧选择县（市、区）可查看其各镇街。" in [c.value for c in at.caption]
 
 
+def test_the_city_ranks_its_counties_and_can_rank_its_towns(app):
+    at = app()
+    ranking = chart_specs(at)[1]
+    assert ranking["layout"]["title"]["text"] == "县区排名 · 互助金支付（元）"
+    assert ranking["data"][0]["y"] == ["晋江市", "洛江区"]
+    assert "点击柱子可切换到该县（市、区）。" in [c.value for c in at.caption]
+    at.radio(key="overview_ranking_unit").set_value("town").run()
+    ranking = chart_specs(at)[1]
+    assert ranking["layout"]["title"]["text"] == "镇街排名 · 互助金支付（元）"
+    assert ranking["data"][0]["y"] == ["安海镇", "磁灶镇", "万安街道", "罗溪镇", "陈埭镇"]  # ties by code
+
+
+def test_a_county_ranks_its_towns_with_no_unit_choice(app):
+    at = app(region="350582")
+    assert not [r for r in at.radio if r.key == "overview_ranking_unit"]
+
+
 def test_the_ranking_metric_can_be_switched(app):
     at = app(region="350582")
     at.radio(key="overview_ranking_metric").set_value("workers_covered").run()

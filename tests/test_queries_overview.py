@@ -47,6 +47,26 @@ def test_the_town_ranking_has_every_town_of_the_region(fixture_con):
     assert ranking.loc["陈埭镇", "workers_covered"] == 900
 
 
+def test_the_county_ranking_sums_each_countys_towns(fixture_con):
+    # 晋江市 = 安海 + 磁灶 + 陈埭, 洛江区 = 万安 + 罗溪 (the town ranking's rows summed).
+    ranking = overview.county_ranking(fixture_con, prefix=CITY, **H1_2024).set_index("name_zh")
+    towns = overview.town_ranking(fixture_con, prefix=CITY, **H1_2024)
+    assert list(ranking.index) == ["洛江区", "晋江市"]
+    assert list(ranking["county_code"]) == ["350504", "350582"]
+    assert ranking.loc["晋江市"].tolist()[2:] == [505_435.0, 579 + 120, 17_580 + 300 + 900, 3_300 + 400]
+    assert ranking.loc["洛江区"].tolist()[2:] == [40_000.0, 0, 0, 0]
+    metrics = ["claims_paid_yuan", "children_enrolled", "workers_covered", "visits"]
+    assert ranking[metrics].sum().tolist() == towns[metrics].sum().tolist()
+
+
+def test_a_county_whose_towns_file_nothing_is_not_ranked(demo_city_db):
+    import duckdb
+
+    with duckdb.connect(str(demo_city_db), read_only=True) as con:
+        ranking = overview.county_ranking(con, prefix=CITY, first=date(2026, 1, 1), last=date(2026, 10, 1))
+    assert len(ranking) == 11 and "金门县" not in set(ranking["name_zh"])
+
+
 def test_the_reporting_matrix_is_towns_by_months_by_dataset(fixture_con):
     matrix = overview.reporting_matrix(fixture_con, prefix=CITY, first=date(2023, 7, 1), last=date(2024, 6, 1))
     assert len(matrix) == 5 * 12 * 2

@@ -61,12 +61,8 @@ def monthly_trends(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """, {"prefix": prefix, "first": first, "last": last})
 
 
-def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
-    """Every town under ``prefix`` with one column per ranking metric (0 when
-    none): town_code, name_zh, name_en, claims_paid_yuan (period), children_enrolled
-    (the period's years), workers_covered (enterprise contracts in force at the
-    period end), visits (period).  The chart sorts by the metric it shows."""
-    return fetch(con, """
+# Every town under $prefix with one column per ranking metric (0 when none).
+_TOWN_RANKING_SQL = """
         WITH span AS (SELECT $first::DATE AS first_day, last_day($last::DATE) AS last_day),
         aid AS (
             SELECT town_code, sum(claims_paid_yuan)::DOUBLE AS claims_paid_yuan
@@ -105,8 +101,40 @@ def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
         LEFT JOIN visits ON visits.town_code = u.code
         WHERE u.level = 'town' AND starts_with(u.code, $prefix)
         ORDER BY u.code
-    """, {"prefix": prefix, "first": first, "last": last,
-          "enterprise_types": list(ENTERPRISE_CONTRACT_TYPES)})
+    """
+
+
+def _ranking_params(prefix: str, first: date, last: date) -> dict:
+    return {"prefix": prefix, "first": first, "last": last,
+            "enterprise_types": list(ENTERPRISE_CONTRACT_TYPES)}
+
+
+def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
+    """Every town under ``prefix`` with one column per ranking metric (0 when
+    none): town_code, name_zh, name_en, claims_paid_yuan (period), children_enrolled
+    (the period's years), workers_covered (enterprise contracts in force at the
+    period end), visits (period).  The chart sorts by the metric it shows."""
+    return fetch(con, _TOWN_RANKING_SQL, _ranking_params(prefix, first, last))
+
+
+def county_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
+    """The town ranking summed to counties: county_code, name_zh, name_en and
+    the same metrics, one row per county with towns under ``prefix``.  A
+    county whose towns file no reports (金门县) is left out, not ranked last."""
+    return fetch(con, """
+        WITH towns AS (""" + _TOWN_RANKING_SQL + """)
+        SELECT c.code AS county_code, c.name_zh, c.name_en,
+               sum(towns.claims_paid_yuan)::DOUBLE AS claims_paid_yuan,
+               sum(towns.children_enrolled)::BIGINT AS children_enrolled,
+               sum(towns.workers_covered)::BIGINT AS workers_covered,
+               sum(towns.visits)::BIGINT AS visits
+        FROM towns
+        JOIN org_units AS town ON town.code = towns.town_code
+        JOIN org_units AS c ON c.code = left(towns.town_code, 6)
+        GROUP BY c.code, c.name_zh, c.name_en
+        HAVING bool_or(town.reporting)
+        ORDER BY c.code
+    """, _ranking_params(prefix, first, last))
 
 
 # A town is expected to send the mutual-aid report every month, and the

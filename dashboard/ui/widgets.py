@@ -319,6 +319,26 @@ def ranking_metric(vf: ViewFilter, metrics: Sequence[str]) -> str:
                     key="overview_ranking_metric")
 
 
+def overview_ranking(vf: ViewFilter) -> None:
+    """The overview's ranking by the chosen metric: a city view ranks its
+    counties (or, if asked, its towns), a county its towns, a town its
+    county's towns with itself highlighted.  A bar click narrows the view."""
+    lang = vf.lang
+    metric = ranking_metric(vf, charts.RANKING_METRICS)
+    by_county = vf.region.level == "city" and st.radio(
+        t("overview.ranking_unit", lang), ["county", "town"], horizontal=True,
+        format_func=lambda unit: t(f"ranking_unit.{unit}", lang), key="overview_ranking_unit") == "county"
+    if by_county:
+        ranking = run(overview.county_ranking, **vf.span())
+        fig = figure(charts.town_ranking, ranking, metric, lang, title_key="overview.county_ranking",
+                     code="county_code")
+    else:
+        ranking = run(overview.town_ranking, **vf.ranking_span())
+        fig = figure(charts.town_ranking, ranking, metric, lang, highlight=vf.highlight_town)
+    ranking_chart(fig, vf, key="overview-ranking")
+    st.caption(t("overview.county_ranking_hint" if by_county else "overview.ranking_hint", lang))
+
+
 def reporting_progress(vf: ViewFilter) -> None:
     """The last twelve shown months' reporting: for a city one row per
     county (its 160-odd towns would make a chart thousands of pixels tall),

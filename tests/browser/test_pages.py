@@ -166,3 +166,27 @@ def test_clicking_a_town_in_the_ranking_narrows_the_view_to_it(app):
     caption = app.page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
     assert caption.startswith(f"{names[town]} · 2024-01 至 2024-12")
     assert app.exceptions() == []
+
+
+def test_clicking_a_county_in_the_citys_ranking_narrows_the_view_to_it(app):
+    # 泉州市 ranks its counties; a click on one makes it the view, whose
+    # ranking then lists its towns.
+    import re
+
+    from etl import reference
+
+    app.open("/?region=350500&from=2024-01&to=2024-12")
+    ranking = app.page.locator(".js-plotly-plot").nth(1)
+    ranking.wait_for()
+    first_bar = ranking.locator(".barlayer .point path").first
+    first_bar.scroll_into_view_if_needed()
+    bar = first_bar.bounding_box()
+    app.page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    app.page.wait_for_function("() => /region=3505[0-9]{2}(&|$)/.test(location.search)", timeout=30000)
+    app.wait_for_rerun()
+    county = re.search(r"region=(3505\d{2})\b", app.page.url).group(1)
+    names = reference.read_org_units().set_index("code")["name_zh"]
+    caption = app.page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+    assert caption.startswith(f"{names[county]} · 2024-01 至 2024-12")
+    assert app.page.get_by_text("镇街排名 · 互助金支付（元）").count() >= 1
+    assert app.exceptions() == []
