@@ -143,14 +143,11 @@ def test_a_deep_link_on_a_fresh_server_runs_through_app_py(app, start_app):
     assert "总览" in navigation and "app" not in navigation.split()
 
 
-def test_clicking_a_town_in_the_ranking_narrows_the_view_to_it(app):
-    # 晋江市 in 2024: the ranking of its towns.  A click on a bar makes that
-    # town the view: the URL says so (it can be sent on) and the page reads it.
+def click_first_ranking_bar(app, region_pattern: str) -> str:
+    """Click the top bar of the page's ranking (its second chart) and return
+    the region the URL then names (it must match ``region_pattern``)."""
     import re
 
-    from etl import reference
-
-    app.open("/?region=350582&from=2024-01&to=2024-12")
     ranking = app.page.locator(".js-plotly-plot").nth(1)
     ranking.wait_for()
     # Plotly listens on its drag layer above the bars: click where a bar is drawn.
@@ -159,34 +156,35 @@ def test_clicking_a_town_in_the_ranking_narrows_the_view_to_it(app):
     bar = first_bar.bounding_box()
     app.page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
     # The URL changes in place (no navigation): poll it.
-    app.page.wait_for_function("() => /region=350582[0-9]{3}/.test(location.search)", timeout=30000)
+    app.page.wait_for_function(f"() => /region={region_pattern}(&|$)/.test(location.search)", timeout=30000)
     app.wait_for_rerun()
-    town = re.search(r"region=(350582\d{3})\b", app.page.url).group(1)
+    return re.search(f"region=({region_pattern})(&|$)", app.page.url).group(1)
+
+
+def view_caption(app) -> str:
+    return app.page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+
+
+def test_clicking_a_town_in_the_ranking_narrows_the_view_to_it(app):
+    # 晋江市 in 2024: the ranking of its towns.  A click on a bar makes that
+    # town the view: the URL says so (it can be sent on) and the page reads it.
+    from etl import reference
+
+    app.open("/?region=350582&from=2024-01&to=2024-12")
+    town = click_first_ranking_bar(app, "350582[0-9]{3}")
     names = reference.read_org_units().set_index("code")["name_zh"]
-    caption = app.page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
-    assert caption.startswith(f"{names[town]} · 2024-01 至 2024-12")
+    assert view_caption(app).startswith(f"{names[town]} · 2024-01 至 2024-12")
     assert app.exceptions() == []
 
 
 def test_clicking_a_county_in_the_citys_ranking_narrows_the_view_to_it(app):
     # 泉州市 ranks its counties; a click on one makes it the view, whose
     # ranking then lists its towns.
-    import re
-
     from etl import reference
 
     app.open("/?region=350500&from=2024-01&to=2024-12")
-    ranking = app.page.locator(".js-plotly-plot").nth(1)
-    ranking.wait_for()
-    first_bar = ranking.locator(".barlayer .point path").first
-    first_bar.scroll_into_view_if_needed()
-    bar = first_bar.bounding_box()
-    app.page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
-    app.page.wait_for_function("() => /region=3505[0-9]{2}(&|$)/.test(location.search)", timeout=30000)
-    app.wait_for_rerun()
-    county = re.search(r"region=(3505\d{2})\b", app.page.url).group(1)
+    county = click_first_ranking_bar(app, "3505[0-9]{2}")
     names = reference.read_org_units().set_index("code")["name_zh"]
-    caption = app.page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
-    assert caption.startswith(f"{names[county]} · 2024-01 至 2024-12")
+    assert view_caption(app).startswith(f"{names[county]} · 2024-01 至 2024-12")
     assert app.page.get_by_text("镇街排名 · 互助金支付（元）").count() >= 1
     assert app.exceptions() == []
