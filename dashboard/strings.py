@@ -681,6 +681,18 @@ def fmt_yuan(value) -> str:
     return f"¥{amount:,.2f}"
 
 
+# From a million yuan on, a KPI card drops the fen: they would not fit the
+# card ("¥35,469,530.…") and no one reads them at that size.
+CARD_WHOLE_YUAN_FROM = 1_000_000
+
+
+def fmt_yuan_card(value) -> str:
+    """fmt_yuan for a KPI card: 35469530.12 -> '¥35,469,530'; 847316.89 -> '¥847,316.89'."""
+    if not _missing(value) and abs(float(value)) >= CARD_WHOLE_YUAN_FROM:
+        return fmt_yuan(round(float(value)))
+    return fmt_yuan(value)
+
+
 def fmt_pct(share, digits: int = 1) -> str:
     """0.2176 -> '21.8%'."""
     if _missing(share):

@@ -16,7 +16,7 @@ from dashboard.filters import ViewFilter
 from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview
 from dashboard.strings import (column_label, fmt_count, fmt_month, fmt_pct, fmt_signed, fmt_yuan,
-                               period_text, scheme_short, t, value_label)
+                               fmt_yuan_card, period_text, scheme_short, t, value_label)
 from dashboard.ui import auth
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import set_region
@@ -167,6 +167,21 @@ def _row_value(frame: pd.DataFrame, column: str, where: pd.Series | None = None)
     return _number(rows.iloc[0][column]) if len(rows) else None
 
 
+# Cards per row: on the overview a programme has half the page, on its own
+# page all of it.  More than this and a card is narrower than its number
+# (¥847,316.89, 595,432), which Streamlit then cuts to "¥847,3…".
+CARDS_PER_ROW = {False: 2, True: 3}
+
+
+def _card_rows(cards: Sequence[Callable[[], None]], detail: bool) -> None:
+    """The cards in rows of equal columns, so a second row lines up under the first."""
+    per_row = CARDS_PER_ROW[detail]
+    for first in range(0, len(cards), per_row):
+        for column, card in zip(st.columns(per_row), cards[first:first + per_row]):
+            with column:
+                card()
+
+
 def mutual_aid_cards(vf: ViewFilter, detail: bool = False) -> bool:
     """Members per scheme (a stock, never summed across schemes) and yuan paid;
     with ``detail`` also claims and the average payout.  False when no data."""
@@ -191,9 +206,9 @@ def mutual_aid_cards(vf: ViewFilter, detail: bool = False) -> bool:
             Change(_number(row["members_enrolled"]) or 0, previous), fmt_count, vf,
             t("kpi.stock_help", lang, month=row["stock_month"]), compared))
     paid = _row_value(total_now, "claims_paid_yuan")
-    cards.append(lambda: kpi(t("kpi.claims_paid_yuan", lang), fmt_yuan(paid),
+    cards.append(lambda: kpi(t("kpi.claims_paid_yuan", lang), fmt_yuan_card(paid),
                              Change(paid or 0, _row_value(total_before, "claims_paid_yuan")),
-                             fmt_yuan, vf, flow_help, compared))
+                             fmt_yuan_card, vf, flow_help, compared))
     if detail:
         claims = _row_value(total_now, "claims")
         cards.append(lambda: kpi(t("kpi.claims", lang), fmt_count(claims),
@@ -206,9 +221,7 @@ def mutual_aid_cards(vf: ViewFilter, detail: bool = False) -> bool:
         cards.append(lambda: kpi(t("kpi.average_payout", lang), fmt_yuan(round(average, 2)) if average else "—",
                                  Change(average or 0, before_average) if average else None,
                                  lambda v: fmt_yuan(round(v, 2)), vf, flow_help, compared))
-    for column, card in zip(st.columns(len(cards)), cards):
-        with column:
-            card()
+    _card_rows(cards, detail)
     return True
 
 
@@ -239,9 +252,7 @@ def camps_cards(vf: ViewFilter, detail: bool = False) -> bool:
     if detail:
         share = (_number(now["new_form_children"]) or 0) / float(now["children_enrolled"])
         cards.append(lambda: st.metric(t("kpi.new_form_share", lang), fmt_pct(share), help=year_help))
-    for column, card in zip(st.columns(len(cards)), cards):
-        with column:
-            card()
+    _card_rows(cards, detail)
     return True
 
 
@@ -278,9 +289,7 @@ def contracts_cards(vf: ViewFilter, detail: bool = False) -> bool:
             t("kpi.signed", lang), fmt_count(signed["contracts"]),
             Change(float(signed["contracts"]), float(signed_before["contracts"])), fmt_count, vf,
             t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang)), compared))
-    for column, card in zip(st.columns(len(cards)), cards):
-        with column:
-            card()
+    _card_rows(cards, detail)
     return True
 
 
@@ -304,9 +313,7 @@ def stations_cards(vf: ViewFilter) -> bool:
                     Change(visits or 0, _number(before["visits"])) if visits is not None else None,
                     fmt_count, vf, flow_help, compared),
     ]
-    for column, card in zip(st.columns(len(cards)), cards):
-        with column:
-            card()
+    _card_rows(cards, detail=False)
     return True
 
 
