@@ -241,7 +241,10 @@ def _number_axis(fig: go.Figure, values, lang: str, title_key: str, wan_title_ke
         update(title_text=t(wan_title_key, lang), tickmode="array", tickvals=tickvals,
                ticktext=ticktext, **selector)
     else:
-        update(title_text=t(title_key, lang), tickformat=",", **selector)
+        # 'auto' said outright: an axis overlaying another (a right-hand axis)
+        # defaults in plotly.js to 'sync', ticks at the left axis's gridlines,
+        # labelled 18,017.4030429.
+        update(title_text=t(title_key, lang), tickformat=",", tickmode="auto", **selector)
 
 
 def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
@@ -474,21 +477,44 @@ def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.F
     return fig
 
 
+LABEL_EVERY_POINT_UP_TO = 6
+
+
 @_fits_margins
 def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
-    """Yuan paid per claim, by month."""
+    """Yuan paid per claim, by month.  Up to ``LABEL_EVERY_POINT_UP_TO``
+    months every point says its value; beyond, the labels would run into each
+    other, so only the highest, the lowest and the latest do."""
     series = _reindex_months(claims, months)
+    averages = series["average_payout_yuan"]
+    labelled = set(range(len(averages)))
+    lowest = None
+    if len(averages) > LABEL_EVERY_POINT_UP_TO and averages.notna().any():
+        known = averages.dropna()
+        lowest = averages.index.get_loc(known.idxmin())
+        labelled = {averages.index.get_loc(i) for i in (known.idxmax(), known.index[-1])} | {lowest}
+    # The lowest label hangs below its point, the others stand above; the
+    # latest leans left, away from the plot's right edge, and below the line
+    # when the line comes down to it.
+    positions = ["bottom" if i == lowest else "top" for i in range(len(averages))]
+    if len(averages) > 1 and averages.iloc[-2] > averages.iloc[-1]:
+        positions[-1] = "bottom"
+    positions = [f"{p} center" for p in positions[:-1]] + [f"{p} left" for p in positions[-1:]]
     fig = go.Figure(go.Scatter(
-        x=list(series["month"]), y=_plain(series["average_payout_yuan"]), mode="lines+markers+text",
+        x=list(series["month"]), y=_plain(averages), mode="lines+markers+text",
         name=t("legend.average_payout", lang),
         line={"width": 3, "color": theme.shade("mutual_aid", 0)}, marker={"size": 8},
-        text=[fmt_yuan(v) for v in series["average_payout_yuan"]], textposition="top center",
+        text=[fmt_yuan(v) if i in labelled else "" for i, v in enumerate(averages)],
+        textposition=positions, cliponaxis=False,
         textfont={"size": theme.TICK_FONT_SIZE},
         hovertemplate="%{x}: ¥%{y:,.2f}<extra></extra>",
     ))
     _layout(fig, t("mutual_aid.average", lang), legend=False)
     _month_axis(fig, months)
     fig.update_yaxes(title_text=t("axis.yuan", lang), tickformat=",", rangemode="tozero")
+    if averages.notna().any():
+        # Headroom above the highest point for its label.
+        fig.update_yaxes(range=[0, float(averages.max()) * 1.18])
     return fig
 
 

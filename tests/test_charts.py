@@ -125,6 +125,16 @@ def test_a_county_where_no_town_owes_the_report_is_grey_and_blank():
     assert (heatmap.z[0][0], heatmap.text[0][0], heatmap.customdata[0][0]) == (0, "", "无需报送")
 
 
+def test_a_years_average_payout_labels_only_its_highest_lowest_and_latest_month():
+    # Twelve labels on a half-page line run into each other.
+    averages = [3000.0, 3100.0, 2800.0, 3300.0, 3050.0, 2950.0, 3200.0, 3150.0, 3000.0, 3100.0, 2900.0, 3058.81]
+    claims = pd.DataFrame({"month": TWELVE, "claims": [20] * 12, "claims_paid_yuan": [60_000.0] * 12,
+                           "average_payout_yuan": averages})
+    line = spec(charts.average_payout(claims, TWELVE, "zh"))["data"][0]
+    assert [text for text in line["text"] if text] == ["¥2,800", "¥3,300", "¥3,058.81"]
+    assert line["text"][2] == "¥2,800" and line["text"][3] == "¥3,300" and line["text"][11] == "¥3,058.81"
+
+
 def test_enrolment_by_scheme_draws_one_line_per_scheme(fixture_con):
     fig = charts.enrolment_by_scheme(mutual_aid.enrolment_by_scheme(fixture_con, prefix=ANHAI, **H1_2024),
                                      MONTHS, "en")
