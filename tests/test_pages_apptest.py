@@ -239,6 +239,10 @@ def test_summer_camps_page(app):
     assert by_year["data"][0]["y"] == [420, 480, 579]
     assert len(at.dataframe[0].value) == 21
     assert captions(at)[-1] == "数据截至 2024-06 · 来源：1 个上传批次 · 最近导入 2024-07-05 08:00"
+    # The class list's year reads 2024, not 2,024; counts keep their separators.
+    formats = {name: column["type_config"].get("format")
+               for name, column in json.loads(at.dataframe[0].proto.columns).items() if "type_config" in column}
+    assert formats["年度"] == "plain" and formats["报名人数"] == "localized"
 
 
 def test_a_town_with_no_camps_says_so(app):

@@ -394,12 +394,19 @@ def localised(frame: pd.DataFrame, lang: str, value_columns: Sequence[str] = ())
     return shown.rename(columns={c: column_label(c, lang) for c in shown.columns})
 
 
-def _column_formats(shown: pd.DataFrame) -> dict:
-    """Thousands separators for numbers, plain days for dates (no 00:00:00)."""
+# Numbers that name rather than count: no thousands separator ("2,024").
+PLAIN_NUMBER_COLUMNS = ("year",)
+
+
+def _column_formats(shown: pd.DataFrame, plain: Sequence[str] = ()) -> dict:
+    """Thousands separators for numbers (not for the ``plain`` columns, such
+    as a year), plain days for dates (no 00:00:00)."""
     formats = {}
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             formats[column] = st.column_config.DateColumn(format="YYYY-MM-DD")
+        elif column in plain:
+            formats[column] = st.column_config.NumberColumn(format="plain")
         elif pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(shown[column]):
             formats[column] = st.column_config.NumberColumn(format="localized")
     return formats
@@ -427,7 +434,8 @@ def table(frame: pd.DataFrame, vf: ViewFilter, title: str, key: str,
           value_columns: Sequence[str] = ()) -> None:
     """A sortable table and its CSV and Excel downloads (built only when clicked)."""
     shown = localised(frame, vf.lang, value_columns)
-    st.dataframe(shown, hide_index=True, column_config=_column_formats(shown))
+    plain = [column_label(c, vf.lang) for c in PLAIN_NUMBER_COLUMNS if c in frame.columns]
+    st.dataframe(shown, hide_index=True, column_config=_column_formats(shown, plain))
     region = vf.region.name(vf.lang)
     first, last = periods.format_month(vf.shown.first), periods.format_month(vf.shown.last)
     csv_column, xlsx_column = st.columns(2)
