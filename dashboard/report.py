@@ -27,7 +27,7 @@ from dashboard import report_text as rt
 from dashboard.filters import ViewFilter
 from dashboard.queries import camps, contracts, meta, mutual_aid, overview
 from dashboard.queries import stations as station_queries
-from dashboard.strings import (fmt_count, fmt_pct, fmt_timestamp, fmt_yuan, period_text, t,
+from dashboard.strings import (fmt_count, fmt_pct, fmt_timestamp, fmt_yuan_card, period_text, t,
                                value_label)
 from etl.specs import SCHEMES
 
@@ -219,7 +219,7 @@ def _kpi_slide(vf: ViewFilter, figures: _Figures, comparisons: list[_Comparison]
             _members(figures.aid, hospital), fmt_count, t("report.unit_people", lang),
             figures.aid_before, lambda f: _members(f, hospital), stock_note),
         kpi("claims_paid_yuan", t("kpi.claims_paid_yuan", lang),
-            _total(figures.aid, "claims_paid_yuan"), fmt_yuan, "", figures.aid_before,
+            _total(figures.aid, "claims_paid_yuan"), fmt_yuan_card, "", figures.aid_before,
             lambda f: _total(f, "claims_paid_yuan"), flow_note),
         kpi("claims", t("kpi.claims", lang), _total(figures.aid, "claims"), fmt_count,
             t("report.unit_claims", lang), figures.aid_before, lambda f: _total(f, "claims"),

@@ -55,11 +55,13 @@ _CHROME_CSS = """
 .present-cover h1 { color: #FFFFFF; font-size: 3.4rem; margin: 0 0 1.5rem 0; }
 .present-cover p { font-size: 1.8rem; margin: 0.3rem 0; color: #FFFFFF; }
 .present-cover .present-small { font-size: 1.3rem; color: #F5D0D2; margin-top: 2rem; }
-.present-kpis { display: grid; grid-template-columns: repeat(4, 1fr); gap: 1.2rem; margin-top: 1rem; }
+.present-kpis { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 1.2rem; margin-top: 1rem; }
 .present-kpi { background: #F3F4F6; border-left: 8px solid #B5121B; border-radius: 0.4rem;
     padding: 1rem 1.2rem; }
 .present-kpi .label { font-size: 1.15rem; color: #52606D; }
-.present-kpi .value { font-size: 2.5rem; font-weight: 700; color: #1F2933; line-height: 1.3; }
+.present-kpi .value { font-size: clamp(1.5rem, 2.3vw, 2.5rem); font-weight: 700; color: #1F2933;
+    line-height: 1.3; white-space: nowrap; }
+.present-kpi .unit { font-size: 0.6em; font-weight: 600; margin-left: 0.1em; }
 .present-kpi .change { font-size: 1.0rem; }
 .present-kpi .up { color: #1A7F37; } .present-kpi .down { color: #B42318; }
 .present-kpi .flat { color: #52606D; }
@@ -70,6 +72,11 @@ _CHROME_CSS = """
 
 
 # Presentation mode -------------------------------------------------------------------
+
+def _unit(unit: str) -> str:
+    """人, 个, 人次 after a KPI's number, smaller than it (none for yuan: ¥ leads)."""
+    return f"<span class='unit'>{_escape(unit)}</span>" if unit else ""
+
 
 def wants_present() -> bool:
     """True when the URL asks for presentation mode (``?present=1``)."""
@@ -134,7 +141,7 @@ def _kpis(slide: report.Slide) -> None:
             f"{_escape(c.text)}</div>" for c in kpi.changes)
         note = f"<div class='note'>{_escape(kpi.note)}</div>" if kpi.note else ""
         cards.append(f"<div class='present-kpi'><div class='label'>{_escape(kpi.label)}</div>"
-                     f"<div class='value'>{_escape(kpi.value_text)}{_escape(kpi.unit)}</div>"
+                     f"<div class='value'>{_escape(kpi.value_text)}{_unit(kpi.unit)}</div>"
                      f"{changes}{note}</div>")
     st.html(f"<div class='present-kpis'>{''.join(cards)}</div>")
 

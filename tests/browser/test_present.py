@@ -51,3 +51,17 @@ def test_arrow_keys_move_between_slides(app):
         arg=[INDICATOR, "2 / 8"])
     app.settle()
     assert page.locator(".present-kpis .present-kpi").count() == 8
+
+
+def test_the_citys_kpi_slide_writes_every_number_on_one_line_within_its_card(app):
+    # The city's numbers are the widest (1,663,297 人次, ¥35 million): on a
+    # projector a number broken over two lines or running out of its card
+    # is misread.
+    app.open("/?present=1&slide=2")
+    app.page.wait_for_selector(".present-kpi .value")
+    misfits = app.page.evaluate("""() => [...document.querySelectorAll('.present-kpi .value')]
+        .filter(value => value.getClientRects().length !== 1
+                         || value.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(value).lineHeight)
+                         || value.scrollWidth > value.parentElement.clientWidth)
+        .map(value => value.innerText)""")
+    assert misfits == []
