@@ -523,7 +523,9 @@ def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go
 @_fits_margins
 def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) -> go.Figure:
     """Children (bars) and classes (line, right axis) per year; years outside the
-    period are drawn lighter; 创历史新高 marks a year strictly above every earlier one."""
+    period are drawn lighter; 创历史新高 marks a year of the period strictly above
+    every earlier one (earlier years' records are history, and five labels
+    would cover the bars)."""
     years = [str(y) for y in by_year["year"]]
     shown = {str(y) for y in shown_years}
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -531,8 +533,9 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
         x=years, y=_plain(by_year["children_enrolled"]), name=t("legend.children", lang),
         marker_color=[theme.PROGRAMME_COLOURS["summer_camps"] if y in shown else theme.shade("summer_camps", 3)
                       for y in years],
+        # Level, mid-bar: below the classes line, which runs near the bars' tops.
         text=[fmt_count(v) for v in by_year["children_enrolled"]], textposition="inside",
-        textfont={"size": theme.TICK_FONT_SIZE},
+        textangle=0, insidetextanchor="middle", textfont={"size": theme.TICK_FONT_SIZE},
         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
     ), secondary_y=False)
     fig.add_trace(go.Scatter(
@@ -542,8 +545,9 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
                 "symbol": ["star" if r else "circle" for r in by_year["record_classes"]]},
         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
     ), secondary_y=True)
-    for position, (children, record) in enumerate(zip(by_year["children_enrolled"], by_year["record_children"])):
-        if record:
+    for position, (year, children, record) in enumerate(zip(years, by_year["children_enrolled"],
+                                                            by_year["record_children"])):
+        if record and year in shown:
             # On a category axis an annotation's x is the category's index: the
             # label '2023' itself would be read as the number 2023.
             fig.add_annotation(x=position, y=int(children), yref="y", text=t("camps.record", lang),
