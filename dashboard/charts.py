@@ -378,8 +378,9 @@ def reporting_by_county_heatmap(by_county: pd.DataFrame, lang: str) -> go.Figure
         cell=[str(e - r) if r < e else "" for r, e in zip(reported, expected)],
         hover=[t("overview.towns_reported", lang, reported=r, expected=e) if e
                else t("status.not_expected", lang) for r, e in zip(reported, expected)])
-    return _status_heatmap(cells, lang, t("overview.reporting_by_county", lang),
-                           {s: t(f"status.county.{s}", lang) for s in _STATUS_LEGEND})
+    legend = {"reported": t("status.county.reported", lang), "missing": t("status.county.missing", lang),
+              "not_expected": t("status.not_expected", lang)}
+    return _status_heatmap(cells, lang, t("overview.reporting_by_county", lang), legend)
 
 
 _STATUS_LEGEND = ("reported", "missing", "not_expected")

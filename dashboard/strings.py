@@ -146,7 +146,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.towns_reported": ("已报送 {reported}/{expected} 个镇街", "{reported} of {expected} towns reported"),
     "status.county.reported": ("全部已报送", "All reported"),
     "status.county.missing": ("有镇街未报送", "Some missing"),
-    "status.county.not_expected": ("无需报送", "Not expected"),
     "overview.missing_now": ("{month} 未报送", "Not reported for {month}"),
     "overview.missing_line": ("{dataset}：{towns}", "{dataset}: {towns}"),
     "status.reported": ("已报送", "Reported"),
