@@ -337,8 +337,8 @@ def town_ranking(ranking: pd.DataFrame, metric: str, lang: str, highlight: str |
     """Towns by ``metric`` (a column of ``ranking``), largest first, top ``top``.
     The highlighted town (the region shown) keeps the programme colour; others
     are drawn lighter when one is highlighted.  ``code`` names the column
-    that identifies a bar (a click narrows the view to it): ``county_code``
-    ranks counties."""
+    that identifies a bar (a click narrows the view to it): ``unit_code``
+    ranks the units of overview.unit_ranking."""
     programme = METRIC_PROGRAMME[metric]
     ordered = ranking.sort_values([metric, code], ascending=[False, True]).head(top)
     colour = theme.PROGRAMME_COLOURS[programme]
@@ -366,21 +366,22 @@ def reporting_heatmap(matrix: pd.DataFrame, lang: str) -> go.Figure:
 
 
 @_fits_margins
-def reporting_by_county_heatmap(by_county: pd.DataFrame, lang: str) -> go.Figure:
-    """Counties × months per monthly dataset: green when every town has
-    reported, red with the number of towns missing when any has not, grey
-    when none owes the report; the hover gives 'reported of expected'."""
-    expected, reported = by_county["towns_expected"], by_county["towns_reported"]
+def reporting_by_unit_heatmap(by_unit: pd.DataFrame, lang: str, level: str) -> go.Figure:
+    """Units (counties, cities or provinces: ``level``) × months per monthly
+    dataset: green when every town has reported, red with the number of
+    towns missing when any has not, grey when none owes the report; the
+    hover gives 'reported of expected'."""
+    expected, reported = by_unit["towns_expected"], by_unit["towns_reported"]
     status = np.where(expected == 0, "not_expected", np.where(reported >= expected, "reported", "missing"))
-    cells = by_county.assign(
-        row=list(by_county["name_en"] if lang == "en" else by_county["name_zh"]),
+    cells = by_unit.assign(
+        row=list(by_unit["name_en"] if lang == "en" else by_unit["name_zh"]),
         status=status,
         cell=[str(e - r) if r < e else "" for r, e in zip(reported, expected)],
         hover=[t("overview.towns_reported", lang, reported=r, expected=e) if e
                else t("status.not_expected", lang) for r, e in zip(reported, expected)])
     legend = {"reported": t("status.county.reported", lang), "missing": t("status.county.missing", lang),
               "not_expected": t("status.not_expected", lang)}
-    return _status_heatmap(cells, lang, t("overview.reporting_by_county", lang), legend)
+    return _status_heatmap(cells, lang, t(f"overview.reporting_by.{level}", lang), legend)
 
 
 _STATUS_LEGEND = ("reported", "missing", "not_expected")

@@ -61,6 +61,9 @@ class ExportStamp:
     as_of: str                          # the month the data runs to, e.g. "2026-10"
     exported_at: dt.datetime
     lang: str = "zh"
+    # What else a reader must know, one row each under 说明/Note: e.g. that a
+    # table holds only its first rows (dashboard/ui/widgets.py, table).
+    notes: tuple[str, ...] = ()
 
 
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -98,7 +101,8 @@ def tables_to_xlsx(tables: dict[str, pd.DataFrame], stamp: ExportStamp,
     stamp_sheet.write_string(0, 1, strings.t("export.value", lang), bold)
     rows = [*stamp.filters, (strings.t("export.as_of", lang), stamp.as_of),
             (strings.t("export.exported_at", lang), stamp.exported_at.strftime("%Y-%m-%d %H:%M:%S")),
-            (strings.t("export.tables", lang), "、".join(tables) if lang == "zh" else ", ".join(tables))]
+            (strings.t("export.tables", lang), "、".join(tables) if lang == "zh" else ", ".join(tables)),
+            *((strings.t("export.note", lang), note) for note in stamp.notes)]
     for r, (label, value) in enumerate(rows, start=1):
         stamp_sheet.write_string(r, 0, neutralise(str(label)))
         stamp_sheet.write_string(r, 1, neutralise(str(value)))

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard import periods
 from dashboard.periods import Period
-from dashboard.queries import region_prefix
+from dashboard.queries import LEVELS, NATION_CODE, child_level, region_prefix
 
 CITY_CODE = "350500"  # 泉州市: the default region
 LANGS = ("zh", "en")
@@ -26,7 +26,7 @@ PARAM_KEYS = ("region", "from", "to", "cmp", "lang")
 @dataclass(frozen=True)
 class Region:
     code: str
-    level: str            # city / county / town
+    level: str            # nation / province / city / county / town
     name_zh: str
     name_en: str
     parent_code: str | None = None
@@ -36,14 +36,24 @@ class Region:
 
 
 FALLBACK_CITY = Region(CITY_CODE, "city", "泉州市", "Quanzhou", None)
+NATION = Region(NATION_CODE, "nation", "全国", "Nationwide", None)
 
 
 def regions_from_units(units: pd.DataFrame) -> dict[str, Region]:
-    """org_units rows (code, level, name_zh, name_en, parent_code) -> {code: Region}."""
+    """org_units rows (code, level, name_zh, name_en, parent_code) -> {code: Region}.
+
+    A warehouse of several provinces gets the nation above them, so that a
+    national federation can look at all of it; one with a single province
+    (or only 泉州市) keeps that unit as its top."""
     regions = {}
     for row in units.itertuples(index=False):
         parent = row.parent_code if isinstance(row.parent_code, str) and row.parent_code else None
         regions[row.code] = Region(row.code, row.level, row.name_zh, row.name_en, parent)
+    provinces = [r for r in regions.values() if r.level == "province" and r.parent_code is None]
+    if len(provinces) > 1:
+        for province in provinces:
+            regions[province.code] = dataclasses.replace(province, parent_code=NATION_CODE)
+        regions[NATION_CODE] = NATION
     return regions
 
 
@@ -57,6 +67,22 @@ def city_of(regions: Mapping[str, Region]) -> Region:
 def children_of(regions: Mapping[str, Region], code: str) -> list[Region]:
     """The units directly under ``code``, in code order."""
     return sorted((r for r in regions.values() if r.parent_code == code), key=lambda r: r.code)
+
+
+def top_of(regions: Mapping[str, Region]) -> Region:
+    """The widest unit: the nation, a province, or 泉州市 in the city demo."""
+    tops = [r for r in regions.values() if r.parent_code not in regions]
+    return min(tops, key=lambda r: (LEVELS.index(r.level), r.code), default=FALLBACK_CITY)
+
+
+def lineage(regions: Mapping[str, Region], code: str) -> list[Region]:
+    """``code``'s unit and every unit above it, the widest first
+    (全国, 福建省, 泉州市, 晋江市, 安海镇)."""
+    chain: list[Region] = []
+    while code in regions and len(chain) < len(LEVELS):
+        chain.append(regions[code])
+        code = regions[code].parent_code
+    return list(reversed(chain))
 
 
 @dataclass(frozen=True)
@@ -79,6 +105,11 @@ class ViewFilter:
     @property
     def prefix(self) -> str:
         return region_prefix(self.region.code, self.region.level)
+
+    @property
+    def child_level(self) -> str:
+        """The level of the units one below the region (town for a town)."""
+        return child_level(self.region.level)
 
     @property
     def ranking_prefix(self) -> str:
@@ -171,7 +202,7 @@ def parse_view(params: Mapping, regions: Mapping[str, Region], latest: date) -> 
     region_code = _one(params, "region")
     if region_code is None:
         region = city
-    elif region_code in regions and regions[region_code].level in ("city", "county", "town"):
+    elif region_code in regions and regions[region_code].level in LEVELS:
         region = regions[region_code]
     else:
         notices.append(Notice("notice.bad_region", region_code))

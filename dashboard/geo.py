@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.queries import NATION_CODE
 from etl import settings
 
 COUNTY_OUTLINES = settings.REFERENCE_DIR / "quanzhou_counties.geojson"
@@ -44,7 +45,9 @@ def county_outlines(path: Path | None = None) -> dict:
 
 
 def region_level(units: pd.DataFrame, region_code: str) -> str:
-    """'city', 'county' or 'town' for ``region_code`` (from org_units)."""
+    """The level of ``region_code`` (from org_units; the nation has no row)."""
+    if region_code == NATION_CODE:
+        return "nation"
     match = units.loc[units["code"] == region_code, "level"]
     if match.empty:
         raise KeyError(region_code)
@@ -53,7 +56,7 @@ def region_level(units: pd.DataFrame, region_code: str) -> str:
 
 def county_of(units: pd.DataFrame, region_code: str) -> str | None:
     """The county-level code that holds ``region_code`` (itself for a county,
-    None for the city)."""
+    None for a city or anything wider)."""
     level = region_level(units, region_code)
     if level == "county":
         return region_code
@@ -66,7 +69,9 @@ def outlines_for_region(outlines: dict, units: pd.DataFrame, region_code: str,
                         lang: str) -> dict:
     """A copy of ``outlines`` with each feature's ``name`` (in ``lang``) and
     ``focus`` (1 for the county that holds the region, or for every county
-    when the region is the whole city), which the map styles on."""
+    when the region is the whole city; 0 for all when the region is wider and
+    泉州's outlines are only a landmark), which the map styles on."""
+    level = region_level(units, region_code)
     focus_county = county_of(units, region_code)
     name_key = "name_en" if lang == "en" else "name_zh"
     features = []
@@ -75,7 +80,7 @@ def outlines_for_region(outlines: dict, units: pd.DataFrame, region_code: str,
         features.append({**feature, "properties": {
             **props,
             "name": props.get(name_key, ""),
-            "focus": int(focus_county is None or props.get("code") == focus_county),
+            "focus": int(level == "city" if focus_county is None else props.get("code") == focus_county),
         }})
     return {"type": "FeatureCollection", "features": features}
 
@@ -83,13 +88,18 @@ def outlines_for_region(outlines: dict, units: pd.DataFrame, region_code: str,
 def label_points(units: pd.DataFrame, region_code: str, lang: str) -> pd.DataFrame:
     """The place names to write on the map for a view of ``region_code``.
 
-    Whole city: one label per county, those with most towns first.  A
-    county: its towns.  A town: the towns of its county, so the neighbours
-    give context.  Columns ``code``, ``label``, ``level``, ``lon``, ``lat``;
-    units without a centre are left out.
+    The nation: its provinces.  A province: its cities.  Whole city: one
+    label per county, those with most towns first.  A county: its towns.  A
+    town: the towns of its county, so the neighbours give context.  Columns
+    ``code``, ``label``, ``level``, ``lon``, ``lat``; units without a centre
+    are left out.
     """
     level = region_level(units, region_code)
-    if level == "city":
+    if level == "nation":
+        chosen = units[units["level"] == "province"]
+    elif level == "province":
+        chosen = units[(units["level"] == "city") & (units["parent_code"].astype(str) == str(region_code))]
+    elif level == "city":
         # Most towns first: where names would overlap (maps.declutter), 晋江
         # keeps its name and little 石狮 beside it gives way.
         towns_per_county = units.loc[units["level"] == "town", "parent_code"].value_counts()
@@ -135,10 +145,17 @@ def _union(boxes) -> tuple[float, float, float, float] | None:
 def region_bounds(outlines: dict, units: pd.DataFrame,
                   region_code: str) -> tuple[float, float, float, float] | None:
     """(min_lon, min_lat, max_lon, max_lat) to frame the region when there are
-    no stations to frame: the county's outline, the whole city's outlines, or
-    a small box around a town's centre."""
+    no stations to frame: the county's outline, the whole city's outlines, a
+    small box around a town's centre, or for a province or the nation the
+    centres of the units one level below it."""
     level = region_level(units, region_code)
     features = outlines.get("features", [])
+    if level in ("nation", "province"):
+        below = label_points(units, region_code, "zh")
+        if below.empty:
+            return None
+        return (below["lon"].min() - 0.5, below["lat"].min() - 0.5,
+                below["lon"].max() + 0.5, below["lat"].max() + 0.5)
     if level == "town":
         row = units.loc[units["code"] == region_code].iloc[0]
         if pd.notna(row["lon"]) and pd.notna(row["lat"]):
@@ -164,8 +181,9 @@ def region_bounds(outlines: dict, units: pd.DataFrame,
 def view_bounds(outlines: dict, units: pd.DataFrame, region_code: str, lons, lats,
                 pad_deg: float = 0.01) -> tuple[float, float, float, float] | None:
     """What the map frames: the whole city or county when one is chosen (its
-    stations are then seen within it); for a town, its stations (padded by
-    ``pad_deg``) or, when it has none, the box around its centre."""
+    stations are then seen within it); for a town, a province or the nation,
+    its stations (padded by ``pad_deg``) or, when it has none, the box
+    around its centre(s)."""
     level = region_level(units, region_code)
     if level in ("city", "county"):
         box = region_bounds(outlines, units, region_code)

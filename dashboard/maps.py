@@ -20,7 +20,8 @@ the browser asks nothing of any host but the dashboard's own.
 
 Scale: a deck carries at most ``MAX_POINTS`` stations.  The page draws views
 with more stations as one bubble per town (queries.stations.town_summary),
-and decks are sent as compact UTF-8 JSON (``CompactDeck``), about 300 bytes a
+a province or the nation as one bubble per city or province
+(queries.stations.area_summary: 40,000 towns would be 9 MB), and decks are sent as compact UTF-8 JSON (``CompactDeck``), about 300 bytes a
 station, so a map stays well under 5 MB.
 """
 from __future__ import annotations
@@ -57,6 +58,7 @@ def _literal(text: str) -> str:
 # Layer ids: st.pydeck_chart selections are keyed by them.
 STATIONS_LAYER = "stations"
 TOWNS_LAYER = "towns"
+AREAS_LAYER = "areas"            # one bubble per city or province
 HEAT_LAYER = "station-heat"
 OUTLINES_LAYER = "county-outlines"
 LABELS_LAYER = "place-labels"
@@ -408,26 +410,42 @@ def town_deck(towns: pd.DataFrame, *, outlines: dict, labels: pd.DataFrame, lang
     """One bubble per town, for views with more than MAX_POINTS stations:
     area by visits, colour by the town's visits per station-day against the
     median town.  ``towns`` has the columns of ``queries.stations.town_summary``."""
-    median_per_day = colour_median(towns)
+    return _bubble_deck(towns, TOWNS_LAYER, "town_code", "town_name", outlines=outlines,
+                        labels=labels, lang=lang, heatmap=heatmap, bounds=bounds, tiles=tiles)
+
+
+def area_deck(areas: pd.DataFrame, *, outlines: dict, labels: pd.DataFrame, lang: str,
+              heatmap: bool = False,
+              bounds=None, tiles: str | None = None) -> pdk.Deck:
+    """One bubble per city or province (``queries.stations.area_summary``),
+    for a province's or the nation's view, drawn like the town bubbles; a
+    click narrows the view to that unit."""
+    return _bubble_deck(areas, AREAS_LAYER, "unit_code", "unit_name", outlines=outlines,
+                        labels=labels, lang=lang, heatmap=heatmap, bounds=bounds, tiles=tiles)
+
+
+def _bubble_deck(bubbles: pd.DataFrame, layer_id: str, code: str, name: str, *, outlines: dict,
+                 labels: pd.DataFrame, lang: str, heatmap: bool, bounds, tiles: str | None) -> pdk.Deck:
+    median_per_day = colour_median(bubbles)
     records = pd.DataFrame({
-        "town_code": towns["town_code"],
-        "town_name": towns["town_name_en" if lang == "en" else "town_name_zh"],
-        "lon": towns["lon"].round(6),
-        "lat": towns["lat"].round(6),
-        "visits": towns["visits"].fillna(0).astype(int),
-        "stations_text": towns["stations"].map(_fmt_int),
-        "visits_text": towns["visits"].map(_fmt_int),
-        "per_day_text": towns["visits_per_day"].map(_fmt_rate),
-        "low_use_text": towns["low_use_stations"].map(_fmt_int),
-        "radius": _radius_px(towns["visits"]) * 1.6,
-        "fill": _fill(towns["visits_per_day"], median_per_day),
+        code: bubbles[code],
+        "town_name": bubbles[f"{name}_en" if lang == "en" else f"{name}_zh"],
+        "lon": bubbles["lon"].round(6),
+        "lat": bubbles["lat"].round(6),
+        "visits": bubbles["visits"].fillna(0).astype(int),
+        "stations_text": bubbles["stations"].map(_fmt_int),
+        "visits_text": bubbles["visits"].map(_fmt_int),
+        "per_day_text": bubbles["visits_per_day"].map(_fmt_rate),
+        "low_use_text": bubbles["low_use_stations"].map(_fmt_int),
+        "radius": _radius_px(bubbles["visits"]) * 1.6,
+        "fill": _fill(bubbles["visits_per_day"], median_per_day),
     })
     data = records.to_dict("records")
     layers = _context_layers(outlines, tiles)
     if heatmap:
         layers.append(_heat_layer(records, radius_px=60))
     layers.append(pdk.Layer(
-        "ScatterplotLayer", id=TOWNS_LAYER, data=data, get_position=["lon", "lat"],
+        "ScatterplotLayer", id=layer_id, data=data, get_position=["lon", "lat"],
         get_radius=5 if heatmap else "radius", radius_units=_literal("pixels"),
         get_fill_color="fill", get_line_color=[255, 255, 255, 230], line_width_min_pixels=1,
         stroked=True, filled=True, opacity=0.9, pickable=True, auto_highlight=True,
@@ -453,15 +471,17 @@ def feature_count(deck_json: str | dict) -> int:
 
 
 def selected_object(event) -> dict | None:
-    """The station or town a map click picked, from st.pydeck_chart's event:
-    {"station_id": ...} or {"town_code": ...}; None when nothing is picked."""
+    """The station, town or area a map click picked, from st.pydeck_chart's
+    event: {"station_id": ...}, {"town_code": ...} or {"unit_code": ...};
+    None when nothing is picked."""
     if not event:
         return None
     selection = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
     if not selection:
         return None
     objects = selection.get("objects") or {}
-    for layer_id, key in ((STATIONS_LAYER, "station_id"), (TOWNS_LAYER, "town_code")):
+    for layer_id, key in ((STATIONS_LAYER, "station_id"), (TOWNS_LAYER, "town_code"),
+                          (AREAS_LAYER, "unit_code")):
         picked = objects.get(layer_id) or []
         if picked and picked[0].get(key):
             return {key: str(picked[0][key])}

@@ -359,7 +359,8 @@ def _rings(outlines: dict, focus: int) -> tuple[list, list]:
 
 def station_map_figure(points: pd.DataFrame, *, kind: str, outlines: dict, labels: pd.DataFrame,
                        bounds, lang: str, title: str) -> go.Figure:
-    """Stations (or towns, ``kind='towns'``) over the county outlines, as a
+    """Stations (or towns, ``kind='towns'``, or cities or provinces,
+    ``kind='areas'``) over the county outlines, as a
     plain plotly scatter in lon/lat: nothing is fetched, so kaleido can draw
     it.  Circle area by visits, colour by visits per station-day against the
     view's median, the same classes and colours as the interactive map."""
@@ -377,8 +378,8 @@ def station_map_figure(points: pd.DataFrame, *, kind: str, outlines: dict, label
         visits = points["visits"].fillna(0).astype(float)
         top = float(visits.max()) or 1.0
         sizes = (10 + 34 * (visits / top) ** 0.5).round(1)
-        names = points["town_name_en" if lang == "en" else "town_name_zh"] if kind == "towns" \
-            else points["station_name"]
+        names = (points["station_name"] if kind == "stations" else
+                 points[f"{'unit' if kind == 'areas' else 'town'}_name_{'en' if lang == 'en' else 'zh'}"])
         for index in sorted({c for c in classes if c is not None}) + ([None] if None in classes else []):
             chosen = [c == index for c in classes]
             colour = maps.NO_DATA_COLOUR if index is None else maps.USE_CLASS_COLOURS[index]
@@ -417,7 +418,10 @@ def _map_slide(con, vf: ViewFilter, region: str) -> Slide:
     units = meta.org_units(con)
     towns_frame = station_queries.town_summary(con, **vf.span())
     count = int(towns_frame["stations"].sum()) if not towns_frame.empty else 0
-    if count > station_queries.MAX_POINTS:
+    if vf.region.level in ("nation", "province"):
+        # As the stations page draws it: one bubble per province or city.
+        points, kind = station_queries.area_summary(con, **vf.span(), level=vf.child_level), "areas"
+    elif count > station_queries.MAX_POINTS:
         points, kind = towns_frame, "towns"
     else:
         points, kind = station_queries.station_summary(con, **vf.span()), "stations"
@@ -427,7 +431,7 @@ def _map_slide(con, vf: ViewFilter, region: str) -> Slide:
     title = t("report.map_caption", lang)
     figure = station_map_figure(points, kind=kind, outlines=outlines, labels=labels, bounds=bounds,
                                 lang=lang, title=title)
-    towns = points["town_code"].nunique() if not points.empty else 0
+    towns = len(towns_frame)
     low_use = int(points["low_use"].sum()) if kind == "stations" and not points.empty else \
         int(points["low_use_stations"].sum()) if not points.empty else 0
     sentences = [t("report.map_sentence" if towns > 1 else "report.map_sentence_one_town", lang,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard import maps
 from dashboard.queries.stations import LOW_USE_SHARE_OF_MEDIAN
-from dashboard.strings import fmt_count, fmt_pct, t, value_label
+from dashboard.strings import fmt_count, fmt_pct, t, value_labels
 
 # station_summary's town names, renamed so that the shared table helper
 # (widgets.localised) shows them as one "镇（街道）" column in the reader's language.
@@ -33,7 +33,7 @@ def station_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
         ["station_id", "station_name", "town_zh", "town_en", "host_type", "visits",
          "open_days", "visits_per_day", "top_group", "low_use"]].copy()
     table["visits_per_day"] = table["visits_per_day"].round(1)
-    table["top_group"] = [value_label("visitor_group", group, lang) for group in table["top_group"]]
+    table["top_group"] = value_labels("visitor_group", table["top_group"], lang)
     return table
 
 

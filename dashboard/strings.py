@@ -14,9 +14,10 @@ live in one place.  Number formats used by cards and tables are here too.
 from __future__ import annotations
 
 import re
-
+from collections.abc import Sequence
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from etl import specs
@@ -50,6 +51,8 @@ STRINGS: dict[str, tuple[str, str]] = {
 
     # Sidebar -------------------------------------------------------------
     "sidebar.region": ("地区", "Region"),
+    "sidebar.province": ("省（区、市）", "Province"),
+    "sidebar.city": ("市（州）", "City / prefecture"),
     "sidebar.county": ("县（市、区）", "County / district"),
     "sidebar.town": ("镇（街道）", "Town / subdistrict"),
     "sidebar.all_towns": ("全部镇街", "All towns"),
@@ -132,15 +135,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.ranking": ("镇街排名", "Town ranking"),
     "overview.ranking_metric": ("排名指标", "Rank by"),
     "overview.ranking_hint": ("点击柱子可切换到该镇街。", "Click a bar to narrow the view to that town."),
-    "overview.county_ranking": ("县区排名", "County ranking"),
-    "overview.county_ranking_hint": ("点击柱子可切换到该县（市、区）。",
-                                     "Click a bar to narrow the view to that county."),
+    # A city, a province or the nation ranks (and tracks reporting by) the
+    # units one level below it.
+    "overview.unit_ranking.province": ("省份排名", "Province ranking"),
+    "overview.unit_ranking.city": ("地市排名", "City ranking"),
+    "overview.unit_ranking.county": ("县区排名", "County ranking"),
+    "overview.unit_ranking_hint.province": ("点击柱子可切换到该省（区、市）。",
+                                            "Click a bar to narrow the view to that province."),
+    "overview.unit_ranking_hint.city": ("点击柱子可切换到该市（州）。",
+                                        "Click a bar to narrow the view to that city."),
+    "overview.unit_ranking_hint.county": ("点击柱子可切换到该县（市、区）。",
+                                          "Click a bar to narrow the view to that county."),
     "overview.ranking_unit": ("排名单位", "Rank"),
+    "ranking_unit.province": ("省（区、市）", "Provinces"),
+    "ranking_unit.city": ("市（州）", "Cities"),
     "ranking_unit.county": ("县（市、区）", "Counties"),
     "ranking_unit.town": ("镇（街道）", "Towns"),
     "overview.reporting": ("报送进度", "Reporting progress"),
-    "overview.reporting_by_county": ("报送进度（按县（市、区））", "Reporting progress by county"),
-    "overview.reporting_by_county_hint": ("红格中的数字为未报送的镇街数；在左侧选择县（市、区）可查看其各镇街。",
+    "overview.reporting_by.province": ("报送进度（按省（区、市））", "Reporting progress by province"),
+    "overview.reporting_by.city": ("报送进度（按市（州））", "Reporting progress by city"),
+    "overview.reporting_by.county": ("报送进度（按县（市、区））", "Reporting progress by county"),
+    "overview.reporting_by_hint.province": ("红格中的数字为未报送的镇街数；在左侧选择省（区、市）可查看其下各市。",
+                                            "A red cell gives the number of towns that have not reported. "
+                                            "Choose a province in the sidebar to see its cities."),
+    "overview.reporting_by_hint.city": ("红格中的数字为未报送的镇街数；在左侧选择市（州）可查看其下各县区。",
+                                        "A red cell gives the number of towns that have not reported. "
+                                        "Choose a city in the sidebar to see its counties."),
+    "overview.reporting_by_hint.county": ("红格中的数字为未报送的镇街数；在左侧选择县（市、区）可查看其各镇街。",
                                           "A red cell gives the number of towns that have not reported. "
                                           "Choose a county in the sidebar to see its towns."),
     "overview.towns_reported": ("已报送 {reported}/{expected} 个镇街", "{reported} of {expected} towns reported"),
@@ -148,6 +169,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.county.missing": ("有镇街未报送", "Some missing"),
     "overview.missing_now": ("{month} 未报送", "Not reported for {month}"),
     "overview.missing_line": ("{dataset}：{towns}", "{dataset}: {towns}"),
+    "overview.missing_more": ("{towns} 等 {count} 个镇街", "{towns} and {more} more ({count} towns)"),
     "status.reported": ("已报送", "Reported"),
     "status.missing": ("未报送", "Missing"),
     "status.not_expected": ("无需报送", "Not expected"),
@@ -217,11 +239,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.contracts": ("合同份数", "Contracts"),
     "export.csv": ("下载 CSV", "Download CSV"),
     "export.xlsx": ("下载 Excel", "Download Excel"),
+    # A detail table cut to settings.table_row_limit() rows (widgets.table);
+    # the same words go on the Excel export's first sheet.
+    "table.cut": ("仅列出前 {rows} 行（{order}）；请缩小地区或时间段查看全部。",
+                  "Showing the first {rows} rows ({order}); narrow the region or the period to see the rest."),
+    "table.cut_unordered": ("仅列出前 {rows} 行；请缩小地区或时间段查看全部。",
+                            "Showing the first {rows} rows; narrow the region or the period to see the rest."),
+    "table.order.recent_month": ("最近月份在前", "most recent month first"),
+    "table.order.recent_year": ("最近年度在前", "most recent year first"),
+    "table.order.soonest_expiry": ("最早到期在前", "soonest to expire first"),
+    "export.note": ("说明", "Note"),
+    "export.rows_cut": ("仅前 {rows} 行", "first {rows} rows only"),
 
     # Stations page (工会驿站) ---------------------------------------------------
     "stations.map": ("驿站分布", "Where the stations are"),
     "stations.map_help": ("圆点大小表示服务人次，颜色表示日均服务人次（每站每天）。点击驿站查看该站及所在镇街。",
                           "Circle size shows visits; colour shows visits per station-day. Click a station to narrow the view to it and its town."),
+    "stations.map_help_areas.province": ("全国视图按省（区、市）汇总显示：圆点大小表示服务人次，颜色表示日均服务人次（每站每天）。点击圆点查看该省。",
+                                         "The nation is drawn one bubble per province: size shows visits, colour "
+                                         "visits per station-day. Click a bubble to open that province."),
+    "stations.map_help_areas.city": ("全省视图按市（州）汇总显示：圆点大小表示服务人次，颜色表示日均服务人次（每站每天）。点击圆点查看该市。",
+                                     "A province is drawn one bubble per city: size shows visits, colour "
+                                     "visits per station-day. Click a bubble to open that city."),
     "stations.map_help_towns": ("本视图驿站超过 {limit} 个，按镇街汇总显示：圆点大小表示服务人次，颜色表示日均服务人次（每站每天）。点击镇街查看其驿站。",
                                 "This view has more than {limit} stations, so they are drawn as one bubble per town: size shows visits, colour visits per station-day. Click a town to see its stations."),
     "stations.map_alt": ("{region}工会驿站分布图", "Map of rest stations in {region}"),
@@ -630,6 +669,16 @@ def value_label(column: str, value, lang: str) -> str:
     return VALUE_LABELS_EN.get(column, {}).get(str(value), str(value))
 
 
+def value_labels(column: str, values: pd.Series, lang: str) -> list[str]:
+    """``value_label`` of every value, worked out once per distinct value: a
+    nation's 150,000 stations have five visitor groups."""
+    # Iterating an Arrow-backed string column costs ~2 µs a value; factorize
+    # does it in C and leaves a few labels to look up.
+    codes, distinct = pd.factorize(pd.Series(values), use_na_sentinel=False)
+    labels = np.array([value_label(column, value, lang) for value in distinct], dtype=object)
+    return list(labels[codes]) if len(codes) else []
+
+
 def scheme_short(scheme: str, lang: str) -> str:
     """'职工住院医疗互助' -> '住院互助' / 'Hospital aid' (the full name if unknown)."""
     pair = SCHEME_SHORT.get(scheme)
@@ -726,3 +775,17 @@ def fmt_signed(value, formatter=fmt_count) -> str:
     number = float(value)
     sign = "-" if number < 0 else "+"
     return sign + formatter(abs(number))
+
+
+# A province's or the nation's late towns run to thousands; the overview's
+# heat map counts them per unit, and lists name the first few.
+MISSING_TOWNS_NAMED = 30
+
+
+def town_list(names: Sequence[str], lang: str, named: int = MISSING_TOWNS_NAMED) -> str:
+    """'安海镇、磁灶镇' — or, past ``named`` towns, '… 等 N 个镇街'."""
+    separator = "、" if lang == "zh" else ", "
+    if len(names) <= named:
+        return separator.join(names)
+    return t("overview.missing_more", lang, towns=separator.join(names[:named]),
+             count=fmt_count(len(names)), more=fmt_count(len(names) - named))

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import re
 
-from dashboard.queries import region_prefix
+from dashboard.queries import NATION_CODE, region_prefix
 
 _CODE = re.compile(r"[0-9]{6}|[0-9]{9}")
-_PREFIX = re.compile(r"[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}")
+# '' is the nation's prefix: every town.
+_PREFIX = re.compile(r"(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9})?")
 
 
 def level_of(code: str) -> str | None:
     """'town' (9 digits), 'county' (6 digits not ending in 00), 'city'
-    (ending in 00), 'province' (ending in 0000); None for anything else."""
+    (ending in 00), 'province' (ending in 0000), 'nation' (100000: no
+    province has code 10); None for anything else."""
     if not isinstance(code, str) or not _CODE.fullmatch(code):
         return None
+    if code == NATION_CODE:
+        return "nation"
     if len(code) == 9:
         return "town"
     if code.endswith("0000"):

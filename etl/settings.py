@@ -42,6 +42,20 @@ def max_upload_rows() -> int:
     return int(os.environ.get("UNION_MAX_UPLOAD_ROWS", "200000"))
 
 
+def table_row_limit() -> int:
+    """The most rows a detail table shows, and its CSV and Excel downloads
+    hold (``UNION_TABLE_ROW_LIMIT``, 10,000; at least 1).
+
+    A province or the nation has tens of thousands of towns: a year of the
+    nation's mutual-aid rows is ~800,000, which fetched into pandas and sent
+    to the browser on every rerun is slow, takes hundreds of MB and is no use
+    on a screen.  10,000 keeps that bounded while a whole year of 泉州市, the
+    widest view most readers have (168 towns × 12 months × up to 3 schemes,
+    about 6,000 rows), still fits uncut; wider views say they were cut and
+    ask the reader to narrow the region or the period."""
+    return max(1, int(os.environ.get("UNION_TABLE_ROW_LIMIT", "10000")))
+
+
 def report_due_day() -> int:
     """A month's report is late when first loaded after this day of the
     following month (``UNION_REPORT_DUE_DAY``)."""

@@ -35,11 +35,12 @@ if not widgets.empty_period(vf) and widgets.contracts_cards(vf, detail=True):
 
     as_of = vf.shown.end_date.isoformat()
     st.subheader(t("contracts.expiring", vf.lang, as_of=as_of, days=RENEWAL_WINDOW_DAYS))
-    expiring = run(contracts.expiring, **vf.at_end(), days=RENEWAL_WINDOW_DAYS)
+    expiring = run(contracts.expiring, **vf.at_end(), days=RENEWAL_WINDOW_DAYS,
+                   limit=widgets.table_fetch_limit())
     if expiring.empty:
         st.info(t("empty.expiring", vf.lang, as_of=as_of, days=RENEWAL_WINDOW_DAYS))
     else:
         widgets.table(expiring, vf, title=t("page.contracts", vf.lang), key="contracts-expiring",
-                      value_columns=("contract_type",))
+                      value_columns=("contract_type",), order=t("table.order.soonest_expiry", vf.lang))
 
 source_stamp(vf, ("collective_contracts",))

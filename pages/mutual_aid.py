@@ -29,7 +29,8 @@ if not widgets.empty_period(vf) and widgets.mutual_aid_cards(vf, detail=True):
                                              highlight=vf.highlight_town),
                               vf, key="mutual-aid-ranking")
     st.subheader(t("mutual_aid.table", vf.lang))
-    widgets.table(run(mutual_aid.detail, **vf.span()), vf, title=t("page.mutual_aid", vf.lang),
-                  key="mutual-aid-detail", value_columns=("scheme",))
+    widgets.table(run(mutual_aid.detail, **vf.span(), limit=widgets.table_fetch_limit()), vf,
+                  title=t("page.mutual_aid", vf.lang), key="mutual-aid-detail", value_columns=("scheme",),
+                  order=t("table.order.recent_month", vf.lang))
 
 source_stamp(vf, ("mutual_aid",))

@@ -1,7 +1,8 @@
 """工会驿站: where the stations are (map), who visits them and for what
 (charts), every station with its numbers (table), and the little-used ones
 with the reason each is flagged.  A click on a station narrows the view to
-it and its town (``?station=<id>``); a click on a town bubble to that town."""
+it and its town (``?station=<id>``); a click on a town bubble to that town,
+on a city's or province's bubble (the map of a wider view) to that unit."""
 import pandas as pd
 import streamlit as st
 
@@ -69,7 +70,11 @@ if not widgets.empty_period(vf) and widgets.stations_cards(vf):
                    "lang": lang, "heatmap": heatmap, "tiles": tiles,
                    "bounds": geo.view_bounds(outlines, units, vf.region.code,
                                              summary["lon"], summary["lat"])}
-        if len(summary) > stations.MAX_POINTS and vf.region.level != "town":
+        if vf.region.level in ("nation", "province"):
+            drawn = run(stations.area_summary, **span, level=vf.child_level)
+            deck = maps.area_deck(drawn, **context)
+            map_help = t(f"stations.map_help_areas.{vf.child_level}", lang)
+        elif len(summary) > stations.MAX_POINTS and vf.region.level != "town":
             drawn = run(stations.town_summary, **span)
             deck = maps.town_deck(drawn, **context)
             map_help = t("stations.map_help_towns", lang, limit=fmt_count(stations.MAX_POINTS))
@@ -92,8 +97,8 @@ if not widgets.empty_period(vf) and widgets.stations_cards(vf):
                 st.query_params[STATION_PARAM] = picked["station_id"]
                 set_region(row.iloc[0]["town_code"])
                 st.rerun()
-        elif picked and picked.get("town_code") and picked["town_code"] != vf.region.code:
-            set_region(picked["town_code"])
+        elif picked and (picked.get("town_code") or picked.get("unit_code")) not in (None, vf.region.code):
+            set_region(picked.get("town_code") or picked["unit_code"])
             st.rerun()
 
         # Who visits, for what ------------------------------------------------

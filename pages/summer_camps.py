@@ -28,7 +28,8 @@ if not widgets.empty_period(vf) and widgets.camps_cards(vf, detail=True):
     with right:
         widgets.chart(widgets.figure(charts.enrolment_vs_capacity, by_town, vf.lang), vf)
     st.subheader(t("camps.classes", vf.lang))
-    widgets.table(run(camps.class_list, **years), vf, title=t("camps.classes", vf.lang),
-                  key="camps-classes", value_columns=("class_type",))
+    widgets.table(run(camps.class_list, **years, limit=widgets.table_fetch_limit()), vf,
+                  title=t("camps.classes", vf.lang), key="camps-classes", value_columns=("class_type",),
+                  order=t("table.order.recent_year", vf.lang))
 
 source_stamp(vf, ("summer_camps",))

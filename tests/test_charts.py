@@ -75,8 +75,9 @@ def test_town_ranking_in_english_shows_exact_yuan(fixture_con):
 
 
 def test_a_county_ranking_carries_county_codes_for_the_click(fixture_con):
-    ranking = overview.county_ranking(fixture_con, prefix=CITY, first=date(2024, 1, 1), last=date(2024, 6, 1))
-    fig = charts.town_ranking(ranking, "visits", "zh", title_key="overview.county_ranking", code="county_code")
+    ranking = overview.unit_ranking(fixture_con, prefix=CITY, first=date(2024, 1, 1), last=date(2024, 6, 1),
+                                    level="county")
+    fig = charts.town_ranking(ranking, "visits", "zh", title_key="overview.unit_ranking.county", code="unit_code")
     bar = spec(fig)["data"][0]
     assert (bar["y"], bar["customdata"], bar["x"]) == (["晋江市", "洛江区"], ["350582", "350504"], [3_700, 0])
     assert spec(fig)["layout"]["title"]["text"] == "县区排名 · 驿站服务人次"
@@ -99,9 +100,9 @@ def test_reporting_heatmap(fixture_con):
 
 
 def test_a_citys_reporting_heatmap_has_a_row_per_county_with_counts_in_its_cells(fixture_con):
-    by_county = overview.reporting_by_county(fixture_con, prefix=CITY, first=date(2023, 7, 1),
-                                             last=date(2024, 6, 1))
-    fig = charts.reporting_by_county_heatmap(by_county, "zh")
+    by_county = overview.reporting_by_unit(fixture_con, prefix=CITY, first=date(2023, 7, 1),
+                                           last=date(2024, 6, 1), level="county")
+    fig = charts.reporting_by_unit_heatmap(by_county, "zh", "county")
     aid, visits = [trace for trace in fig.data if trace.type == "heatmap"]
     assert list(aid.y) == ["洛江区", "晋江市"]
     # June 2024: no 洛江 town and two of 晋江's three have reported.
@@ -111,17 +112,17 @@ def test_a_citys_reporting_heatmap_has_a_row_per_county_with_counts_in_its_cells
     assert visits.customdata[1][-1] == "已报送 1/2 个镇街"
     legend = [trace["name"] for trace in spec(fig)["data"] if trace["type"] == "scatter"]
     assert legend == ["全部已报送", "有镇街未报送", "无需报送"]
-    english = charts.reporting_by_county_heatmap(by_county, "en")
+    english = charts.reporting_by_unit_heatmap(by_county, "en", "county")
     assert spec(english)["layout"]["title"]["text"] == "Reporting progress by county"
     assert english.data[0].y[0] == "Luojiang District"
     assert english.data[1].customdata[1][-1] == "1 of 2 towns reported"
 
 
 def test_a_county_where_no_town_owes_the_report_is_grey_and_blank():
-    by_county = pd.DataFrame({"dataset": ["station_visits"], "county_code": ["350504"],
+    by_county = pd.DataFrame({"dataset": ["station_visits"], "unit_code": ["350504"],
                               "name_zh": ["洛江区"], "name_en": ["Luojiang District"],
                               "month": ["2024-06"], "towns_expected": [0], "towns_reported": [0]})
-    heatmap = charts.reporting_by_county_heatmap(by_county, "zh").data[0]
+    heatmap = charts.reporting_by_unit_heatmap(by_county, "zh", "county").data[0]
     assert (heatmap.z[0][0], heatmap.text[0][0], heatmap.customdata[0][0]) == (0, "", "无需报送")
 
 

@@ -2,6 +2,8 @@
 (and says so when it had to fall back to a default)."""
 from datetime import date
 
+import pandas as pd
+
 import pytest
 from tests.fixture_warehouse import ORG_UNITS
 
@@ -125,3 +127,46 @@ def test_the_region_tree_lists_counties_then_their_towns():
     counties = filters.children_of(REGIONS, "350500")
     assert [c.name_zh for c in counties] == ["洛江区", "晋江市"]
     assert [t.name_zh for t in filters.children_of(REGIONS, "350582")] == ["安海镇", "磁灶镇", "陈埭镇"]
+
+
+# Above the city: a national warehouse ---------------------------------------
+
+NATIONAL_UNITS = pd.DataFrame(
+    [("350000", "province", "福建省", "Fujian", None),
+     ("110000", "province", "北京市", "Beijing", None),
+     ("350500", "city", "泉州市", "Quanzhou", "350000"),
+     ("350582", "county", "晋江市", "Jinjiang", "350500"),
+     ("350582101", "town", "安海镇", "Anhai Town", "350582")],
+    columns=["code", "level", "name_zh", "name_en", "parent_code"])
+
+
+def test_a_warehouse_of_several_provinces_has_the_nation_above_them():
+    regions = filters.regions_from_units(NATIONAL_UNITS)
+    assert regions["100000"].name_zh == "全国"
+    assert [r.code for r in filters.children_of(regions, "100000")] == ["110000", "350000"]
+    assert [r.name_zh for r in filters.lineage(regions, "350582101")] == [
+        "全国", "福建省", "泉州市", "晋江市", "安海镇"]
+
+
+def test_one_province_or_one_city_is_its_own_top():
+    one_province = filters.regions_from_units(NATIONAL_UNITS[NATIONAL_UNITS["code"] != "110000"])
+    assert "100000" not in one_province
+    assert [r.code for r in filters.lineage(one_province, "350500")] == ["350000", "350500"]
+    assert [r.code for r in filters.lineage(REGIONS, "350582101")] == ["350500", "350582", "350582101"]
+
+
+def test_the_nation_and_a_province_can_be_viewed_and_count_every_town_below_them():
+    regions = filters.regions_from_units(NATIONAL_UNITS)
+    nation = parse_view({"region": "100000"}, regions, LATEST)
+    province = parse_view({"region": "350000"}, regions, LATEST)
+    assert (nation.region.level, nation.prefix, nation.child_level, nation.notices) == (
+        "nation", "", "province", ())
+    assert (province.prefix, province.child_level) == ("35", "city")
+    # ... while a city still defaults to itself and ranks its counties
+    city = parse_view({}, regions, LATEST)
+    assert (city.region.code, city.child_level) == ("350500", "county")
+
+
+def test_the_top_is_the_widest_unit_the_warehouse_holds():
+    assert filters.top_of(filters.regions_from_units(NATIONAL_UNITS)).code == "100000"
+    assert filters.top_of(REGIONS).code == "350500"

@@ -274,6 +274,76 @@ def test_contracts_page_in_english(app):
     assert captions(at)[-1] == "Data as of 2024-06 · Source: 2 upload batches · Last import 2024-07-02 09:00"
 
 
+# Tables are bounded ----------------------------------------------------------------------
+# A province or the nation would send hundreds of thousands of rows: a table
+# shows at most settings.table_row_limit() (UNION_TABLE_ROW_LIMIT) and says so.
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What each download button of the last run would hand the browser, by
+    label: Streamlit keeps a deferred download's callable in its media file
+    manager until the click, so record the callables as they are registered."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    registered = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, *args, **kwargs):
+        file_id = add_deferred(self, data_callable, *args, **kwargs)
+        registered[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return lambda at: {b.proto.label: registered[b.proto.deferred_file_id]()
+                       for b in at.get("download_button")}
+
+
+def test_a_table_longer_than_the_limit_shows_its_first_rows_and_says_so(app, downloads, monkeypatch):
+    import io
+
+    import openpyxl
+
+    monkeypatch.setenv("UNION_TABLE_ROW_LIMIT", "2")
+    at = app("pages/mutual_aid.py", **ANHAI)      # 12 rows: 6 months × 2 schemes
+    table = at.dataframe[0].value
+    assert table[["月份", "互助项目", "补助人次"]].values.tolist() == [["2024-06", "职工住院医疗互助", 20],
+                                                                 ["2024-06", "女职工特殊疾病互助", 1]]
+    assert captions(at)[1] == "仅列出前 2 行（最近月份在前）；请缩小地区或时间段查看全部。"
+    # The downloads hold the rows shown, and the workbook says it is not all of them.
+    files = downloads(at)
+    csv = files["下载 CSV"].decode("utf-8-sig").splitlines()
+    assert csv[1:] == ["2024-06,晋江市,安海镇,职工住院医疗互助,10995,50,20,60000.0",
+                       "2024-06,晋江市,安海镇,女职工特殊疾病互助,1623,10,1,4235.0"]
+    book = openpyxl.load_workbook(io.BytesIO(files["下载 Excel"]))
+    stamp = {row[0]: row[1] for row in book["筛选条件"].iter_rows(min_row=2, values_only=True)}
+    assert stamp["说明"] == "仅列出前 2 行（最近月份在前）；请缩小地区或时间段查看全部。"
+    assert len(list(book["职工医疗互助"].iter_rows(values_only=True))) == 1 + 2
+
+
+def test_a_table_that_fits_the_limit_is_whole_and_says_nothing(app, downloads, monkeypatch):
+    monkeypatch.setenv("UNION_TABLE_ROW_LIMIT", "12")
+    at = app("pages/mutual_aid.py", **ANHAI)
+    assert len(at.dataframe[0].value) == 12
+    assert not [c for c in captions(at) if c.startswith("仅列出前")]
+    assert len(downloads(at)["下载 CSV"].decode("utf-8-sig").splitlines()) == 1 + 12
+
+
+def test_the_class_list_keeps_the_latest_classes_first(app, monkeypatch):
+    monkeypatch.setenv("UNION_TABLE_ROW_LIMIT", "2")
+    at = app("pages/summer_camps.py", region="350500", **{"from": "2023-01", "to": "2024-06"})
+    assert at.dataframe[0].value[["年度", "班级名称"]].values.tolist() == [[2024, "安海镇暑托班01班"],
+                                                                      [2024, "安海镇暑托班02班"]]
+    assert "仅列出前 2 行（最近年度在前）；请缩小地区或时间段查看全部。" in captions(at)
+
+
+def test_the_renewal_list_keeps_the_soonest_in_english(app, monkeypatch):
+    monkeypatch.setenv("UNION_TABLE_ROW_LIMIT", "3")
+    at = app("pages/contracts.py", region="350500", lang="en")      # 11 contracts expire within 90 days
+    assert list(at.dataframe[0].value["Contract no."]) == ["AH-A-001", "AH-A-002", "AH-A-003"]
+    assert "Showing the first 3 rows (soonest to expire first); narrow the region or the period to see the rest." \
+        in captions(at)
+
+
 # Strings -------------------------------------------------------------------------------
 
 _KEY_USE = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")

@@ -130,6 +130,16 @@ def test_the_station_table_lists_every_station_with_its_numbers(stations_page):
     assert table.loc["AH-13", "开放天数"] == 122
 
 
+def test_the_station_tables_are_cut_to_the_table_limit_and_say_so(stations_page, monkeypatch):
+    # The page hands widgets.table whole frames (18 stations, 16 of them little
+    # used); the table itself keeps the first rows, most visited first.
+    monkeypatch.setenv("UNION_TABLE_ROW_LIMIT", "2")
+    at = stations_page(**ANHAI_H1)
+    assert [list(frame.value["驿站编号"]) for frame in at.dataframe] == [["AH-01", "AH-02"], ["AH-03", "AH-04"]]
+    cut = [c.value for c in at.main.caption if c.value.startswith("仅列出前")]
+    assert cut == ["仅列出前 2 行；请缩小地区或时间段查看全部。"] * 2
+
+
 def test_a_station_in_the_link_narrows_the_charts_and_marks_it_on_the_map(stations_page):
     at = stations_page(**ANHAI_H1, station="AH-02")
     assert [m.value for m in at.markdown if m.value.startswith("已选驿站")] == \

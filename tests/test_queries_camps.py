@@ -53,6 +53,16 @@ def test_the_class_list(fixture_con):
         ["安海镇暑托班01班", "安海镇总工会", 28]
 
 
+def test_the_class_list_with_a_limit_is_the_most_recent_years_classes(fixture_con):
+    # 磁灶 had 4 classes in 2022, 3 in 2023 and 4 in 2024: 11 in all.
+    assert len(camps.class_list(fixture_con, prefix=CIZAO, first_year=2022, last_year=2024)) == 11
+    classes = camps.class_list(fixture_con, prefix=CIZAO, first_year=2022, last_year=2024, limit=5)
+    assert classes[["year", "class_name"]].to_records(index=False).tolist() == [
+        (2024, "磁灶镇暑托班01班"), (2024, "磁灶镇暑托班02班"), (2024, "磁灶镇暑托班03班"),
+        (2024, "磁灶镇暑托班04班"), (2023, "磁灶镇暑托班01班"),
+    ]
+
+
 def test_a_town_without_camps(fixture_con):
     assert camps.headline(fixture_con, prefix=CHENDAI, first_year=2024, last_year=2024).iloc[0]["classes"] == 0
     assert camps.by_year(fixture_con, prefix=CHENDAI, last_year=2024).empty

@@ -64,6 +64,13 @@ def test_the_renewal_list_holds_contracts_expiring_within_90_days(fixture_con):
     assert "CD-002" not in set(expiring["contract_id"])
 
 
+def test_the_renewal_list_with_a_limit_is_the_soonest_to_expire(fixture_con):
+    # Of the 11, the ten AH-A contracts (day 45) come before CD-001 (day 90).
+    expiring = contracts.expiring(fixture_con, prefix=CITY, as_of=END_H1_2024, days=90, limit=10)
+    assert list(expiring["contract_id"]) == [f"AH-A-{i:03d}" for i in range(1, 11)]
+    assert set(expiring["days_left"]) == {45}
+
+
 def test_a_town_without_contracts(fixture_con):
     in_force = contracts.in_force(fixture_con, prefix=LUOXI, as_of=END_H1_2024).iloc[0]
     assert (in_force["enterprise_contracts"], in_force["area_contracts"], in_force["enterprise_workers"]) \

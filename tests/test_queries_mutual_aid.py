@@ -85,3 +85,27 @@ def test_a_period_without_reports_returns_no_rows(fixture_con):
     assert mutual_aid.headline(fixture_con, prefix=ANHAI, first=date(2024, 7, 1),
                                last=date(2024, 9, 1)).empty
     assert mutual_aid.headline(fixture_con, prefix="350582103", **H1_2024).empty
+
+
+# A table shows at most settings.table_row_limit() rows; it asks its query for
+# one more, which DuckDB cuts (LIMIT), so that a row past the cap says "cut".
+
+def test_detail_with_a_limit_is_the_most_recent_rows(fixture_con):
+    # The city's first half of 2024 has 23 rows (4 a month, 3 in June: 万安 missed it).
+    assert len(mutual_aid.detail(fixture_con, prefix=CITY, **H1_2024)) == 23
+    detail = mutual_aid.detail(fixture_con, prefix=CITY, **H1_2024, limit=5)
+    assert detail[["month", "town_zh", "scheme"]].to_records(index=False).tolist() == [
+        ("2024-06", "安海镇", "职工住院医疗互助"),
+        ("2024-06", "安海镇", "女职工特殊疾病互助"),
+        ("2024-06", "磁灶镇", "职工住院医疗互助"),
+        ("2024-05", "万安街道", "职工住院医疗互助"),     # 350504001 comes before 安海's 350582101
+        ("2024-05", "安海镇", "职工住院医疗互助"),
+    ]
+
+
+def test_a_row_past_the_tables_cap_tells_a_cut_view_from_one_that_fits(fixture_con):
+    june = {"first": date(2024, 6, 1), "last": date(2024, 6, 1)}     # 3 rows
+    # A table of 2 rows asks for 3 and gets 3: there is more than it shows.
+    assert len(mutual_aid.detail(fixture_con, prefix=CITY, **june, limit=2 + 1)) == 3
+    # A table of 3 rows asks for 4 and gets 3: the view fits, nothing was cut.
+    assert len(mutual_aid.detail(fixture_con, prefix=CITY, **june, limit=3 + 1)) == 3

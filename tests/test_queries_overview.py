@@ -49,10 +49,10 @@ def test_the_town_ranking_has_every_town_of_the_region(fixture_con):
 
 def test_the_county_ranking_sums_each_countys_towns(fixture_con):
     # 晋江市 = 安海 + 磁灶 + 陈埭, 洛江区 = 万安 + 罗溪 (the town ranking's rows summed).
-    ranking = overview.county_ranking(fixture_con, prefix=CITY, **H1_2024).set_index("name_zh")
+    ranking = overview.unit_ranking(fixture_con, prefix=CITY, **H1_2024, level="county").set_index("name_zh")
     towns = overview.town_ranking(fixture_con, prefix=CITY, **H1_2024)
     assert list(ranking.index) == ["洛江区", "晋江市"]
-    assert list(ranking["county_code"]) == ["350504", "350582"]
+    assert list(ranking["unit_code"]) == ["350504", "350582"]
     assert ranking.loc["晋江市"].tolist()[2:] == [505_435.0, 579 + 120, 17_580 + 300 + 900, 3_300 + 400]
     assert ranking.loc["洛江区"].tolist()[2:] == [40_000.0, 0, 0, 0]
     metrics = ["claims_paid_yuan", "children_enrolled", "workers_covered", "visits"]
@@ -63,7 +63,8 @@ def test_a_county_whose_towns_file_nothing_is_not_ranked(demo_city_db):
     import duckdb
 
     with duckdb.connect(str(demo_city_db), read_only=True) as con:
-        ranking = overview.county_ranking(con, prefix=CITY, first=date(2026, 1, 1), last=date(2026, 10, 1))
+        ranking = overview.unit_ranking(con, prefix=CITY, first=date(2026, 1, 1), last=date(2026, 10, 1),
+                                       level="county")
     assert len(ranking) == 11 and "金门县" not in set(ranking["name_zh"])
 
 
@@ -82,8 +83,8 @@ def test_a_citys_reporting_sums_its_towns_to_counties(fixture_con):
     # The city's towns summed per county: 洛江区 has 万安 and 罗溪 (罗溪 never
     # reports mutual aid, 万安 misses June); 晋江市 has 安海, 磁灶 and 陈埭.
     # Only 万安 has a station in 洛江区, so one town owes station visits there.
-    by_county = overview.reporting_by_county(fixture_con, prefix=CITY, first=date(2023, 7, 1),
-                                             last=date(2024, 6, 1))
+    by_county = overview.reporting_by_unit(fixture_con, prefix=CITY, first=date(2023, 7, 1),
+                                           last=date(2024, 6, 1), level="county")
     assert len(by_county) == 2 * 12 * 2
     june = by_county[by_county["month"] == "2024-06"]
     assert june[["dataset", "name_zh", "towns_expected", "towns_reported"]].to_records(index=False).tolist() == [

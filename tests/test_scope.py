@@ -7,10 +7,12 @@ from etl import scope
 
 QUANZHOU, JINJIANG, LUOJIANG = "350500", "350582", "350504"
 ANHAI, CIZAO, WANAN = "350582101", "350582102", "350504001"
+NATION = "100000"   # above every province of a national warehouse
 
 
 @pytest.mark.parametrize("code, level", [
     (QUANZHOU, "city"), (JINJIANG, "county"), (ANHAI, "town"), ("350000", "province"),
+    (NATION, "nation"),
     ("3505", None), ("35058210", None), ("35058210x", None), ("", None), (None, None),
     (" 350582", None), ("３５０５８２", None),
 ])
@@ -31,6 +33,9 @@ def test_the_level_of_a_code_is_told_by_its_shape(code, level):
     ("350582", "350582101", False),
     ("3505821019", QUANZHOU, False),  # not a code at all
     ("350582101'); DROP TABLE accounts; --", QUANZHOU, False),
+    (ANHAI, NATION, True),           # the nation holds every town
+    ("110101001", NATION, True),
+    (NATION, QUANZHOU, False),       # ... and lies within no narrower scope
     (ANHAI, "35", False),            # a prefix is not a scope
 ])
 def test_a_unit_lies_within_a_scope_when_the_scope_is_it_or_above_it(code, holder, inside):
@@ -47,7 +52,9 @@ def test_a_unit_lies_within_a_scope_when_the_scope_is_it_or_above_it(code, holde
     ("350582102", ANHAI, None),          # the neighbour: refused
     ("350504", JINJIANG, None),
     ("35", QUANZHOU, "3505"),            # the province prefix is wider: clamped
-    ("", QUANZHOU, None),                # starts_with(town_code, '') would be everything
+    ("", QUANZHOU, "3505"),              # the nation's prefix (every town): clamped too
+    ("", NATION, ""),                    # ... and kept for a national account
+    ("3505", NATION, "3505"),
     ("3505%", QUANZHOU, None),
     (None, QUANZHOU, None),
 ])

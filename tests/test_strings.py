@@ -1,4 +1,5 @@
-"""How numbers are written on the dashboard."""
+"""How numbers and lists are written on the dashboard."""
+from dashboard import strings
 from dashboard.strings import fmt_signed, fmt_yuan, fmt_yuan_card
 
 
@@ -14,3 +15,19 @@ def test_a_card_drops_the_fen_from_a_million_yuan_on():
     assert fmt_signed(-1_469_530.4, fmt_yuan_card) == "-¥1,469,530"    # a change on the card
     assert fmt_yuan_card(847_316.89) == "¥847,316.89"
     assert fmt_yuan_card(None) == "—"
+
+
+def test_a_long_list_of_late_towns_names_the_first_few_and_counts_the_rest():
+    assert strings.town_list(["安海镇", "磁灶镇"], "zh") == "安海镇、磁灶镇"
+    towns = [f"镇{i}" for i in range(1, 1_235)]
+    assert strings.town_list(towns, "zh", named=3) == "镇1、镇2、镇3 等 1,234 个镇街"
+    assert strings.town_list(["A", "B", "C", "D"], "en", named=2) == "A, B and 2 more (4 towns)"
+
+
+def test_stored_values_are_labelled_in_the_readers_language_blanks_left_blank():
+    import pandas as pd
+
+    groups = pd.Series(["外卖送餐员", None, "快递员", "外卖送餐员"], dtype="str")
+    assert strings.value_labels("visitor_group", groups, "en") == [
+        "Food delivery riders", "", "Couriers", "Food delivery riders"]
+    assert strings.value_labels("visitor_group", groups, "zh") == ["外卖送餐员", "", "快递员", "外卖送餐员"]

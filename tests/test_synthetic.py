@@ -19,20 +19,18 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.queries import camps, mutual_aid, overview, stations
 from etl import reference, synthetic, warehouse
+from tests.conftest import TINY_NATION
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 23)
-TINY = synthetic.Scale("tiny", provinces=3, cities_per_province=2, counties_per_city=2,
-                       towns_per_county=3, months=14)
+TINY = synthetic.Scale("tiny", **TINY_NATION)
 QUANZHOU = "3505"
 THIS_YEAR = {"first": date(2026, 1, 1), "last": date(2026, 10, 1)}
 
 
 @pytest.fixture(scope="module")
-def tiny_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("tiny_nation") / "warehouse.duckdb"
-    synthetic.build(db, TINY, today=TODAY)
-    return db
+def tiny_db(tiny_nation_db) -> Path:
+    return tiny_nation_db
 
 
 def rows(db: Path, sql: str, params: dict | None = None) -> list[tuple]:

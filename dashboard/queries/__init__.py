@@ -14,19 +14,41 @@ from __future__ import annotations
 
 import pandas as pd
 
-# How many leading digits of a town's 9-digit code identify the unit above it.
-_PREFIX_LENGTH = {"province": 2, "city": 4, "county": 6}
+# How many leading digits of a town's 9-digit code identify the unit above it
+# (the nation: none, every town is in it).
+_PREFIX_LENGTH = {"nation": 0, "province": 2, "city": 4, "county": 6}
+# The org-unit levels from the widest down.
+LEVELS = ("nation", "province", "city", "county", "town")
+# The whole country, as DataV and GB/T 2260 tables write it.  No org_units row
+# holds it: the dashboard puts it above the provinces when a warehouse has
+# more than one (dashboard.filters.regions_from_units).
+NATION_CODE = "100000"
 
 
 def region_prefix(code: str, level: str) -> str:
     """泉州市 350500 (city) -> '3505'; 晋江市 350582 (county) -> '350582';
-    安海镇 350582101 (town) -> '350582101' (its own code: exactly that town)."""
+    安海镇 350582101 (town) -> '350582101' (its own code: exactly that town);
+    the nation -> '' (every town)."""
     if level == "town":
         return code
     try:
         return code[:_PREFIX_LENGTH[level]]
     except KeyError:
         raise ValueError(f"unknown org unit level {level!r}") from None
+
+
+def unit_digits(level: str) -> int:
+    """How many leading digits of a town code name its unit at ``level``
+    (province 2, city 4, county 6): what the queries that sum towns to the
+    units one level below the view group by."""
+    if level not in ("province", "city", "county"):
+        raise ValueError(f"towns are not summed to {level!r} units")
+    return _PREFIX_LENGTH[level]
+
+
+def child_level(level: str) -> str:
+    """The level one below ``level`` (a town's is town: it has none)."""
+    return LEVELS[min(LEVELS.index(level) + 1, len(LEVELS) - 1)]
 
 
 def fetch(con, sql: str, params: dict | None = None) -> pd.DataFrame:

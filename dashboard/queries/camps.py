@@ -65,9 +65,15 @@ def by_town(con, prefix: str, first_year: int, last_year: int) -> pd.DataFrame:
     """, {"prefix": prefix, "first_year": first_year, "last_year": last_year})
 
 
-def class_list(con, prefix: str, first_year: int, last_year: int) -> pd.DataFrame:
+def class_list(con, prefix: str, first_year: int, last_year: int,
+               limit: int | None = None) -> pd.DataFrame:
     """One row per class: year, town_zh, town_en, class_name, host_org, class_type,
-    start_date, end_date, children_enrolled, new_form_children, capacity, meal_fee_yuan."""
+    start_date, end_date, children_enrolled, new_form_children, capacity, meal_fee_yuan;
+    the most recent year first, then by town code and class name (the rows' key).
+
+    ``limit``: at most this many rows, the first in that order (None: all),
+    cut by DuckDB.  A table asks for one row more than it shows
+    (widgets.table_fetch_limit): that row's presence says the list was cut."""
     return fetch(con, """
         SELECT c.year, u.name_zh AS town_zh, u.name_en AS town_en, c.class_name, c.host_org,
                c.class_type, c.start_date, c.end_date, c.children_enrolled, c.new_form_children,
@@ -76,4 +82,5 @@ def class_list(con, prefix: str, first_year: int, last_year: int) -> pd.DataFram
         JOIN org_units AS u ON u.code = c.town_code
         WHERE starts_with(c.town_code, $prefix) AND c.year BETWEEN $first_year AND $last_year
         ORDER BY c.year DESC, c.town_code, c.class_name
-    """, {"prefix": prefix, "first_year": first_year, "last_year": last_year})
+        LIMIT $limit
+    """, {"prefix": prefix, "first_year": first_year, "last_year": last_year, "limit": limit})

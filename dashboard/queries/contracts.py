@@ -93,11 +93,16 @@ def coverage_by_town(con, prefix: str, as_of: date) -> pd.DataFrame:
     """, _params(prefix=prefix, as_of=as_of))
 
 
-def expiring(con, prefix: str, as_of: date, days: int = 90) -> pd.DataFrame:
+def expiring(con, prefix: str, as_of: date, days: int = 90, limit: int | None = None) -> pd.DataFrame:
     """The renewal to-do list: contracts in force on ``as_of`` that expire within
-    ``days`` days after it (as_of + 1 .. as_of + days), soonest first:
-    contract_id, town_zh, town_en, contract_type, party_name, signed_date,
-    expiry_date, days_left, enterprises_covered, workers_covered."""
+    ``days`` days after it (as_of + 1 .. as_of + days), soonest first, then by
+    contract number (the key): contract_id, town_zh, town_en, contract_type,
+    party_name, signed_date, expiry_date, days_left, enterprises_covered,
+    workers_covered.
+
+    ``limit``: at most this many rows, the soonest (None: all), cut by DuckDB.
+    A table asks for one row more than it shows (widgets.table_fetch_limit):
+    that row's presence says the list was cut."""
     return fetch(con, """
         SELECT c.contract_id, u.name_zh AS town_zh, u.name_en AS town_en, c.contract_type,
                c.party_name, c.signed_date, c.expiry_date,
@@ -110,4 +115,5 @@ def expiring(con, prefix: str, as_of: date, days: int = 90) -> pd.DataFrame:
           AND c.expiry_date > $as_of
           AND c.expiry_date <= $as_of::DATE + to_days($days::INTEGER)
         ORDER BY c.expiry_date, c.contract_id
-    """, {"prefix": prefix, "as_of": as_of, "days": days})
+        LIMIT $limit
+    """, {"prefix": prefix, "as_of": as_of, "days": days, "limit": limit})

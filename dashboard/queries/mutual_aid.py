@@ -80,10 +80,18 @@ def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """, {"prefix": prefix, "first": first, "last": last})
 
 
-def detail(con, prefix: str, first: date, last: date) -> pd.DataFrame:
+def detail(con, prefix: str, first: date, last: date, limit: int | None = None) -> pd.DataFrame:
     """The rows behind the page, one per month, town and scheme, for the table
     and its export: month, county_zh, county_en, town_zh, town_en, scheme,
-    members_enrolled, new_enrolments, claims, claims_paid_yuan."""
+    members_enrolled, new_enrolments, claims, claims_paid_yuan; the most
+    recent month first, then by town code and scheme (the rows' key, so the
+    order is total).
+
+    ``limit``: at most this many rows, the first in that order (None: all).
+    DuckDB cuts them (a top-N, not a sort of the whole view), so a nation's
+    800,000 rows never reach pandas.  A table asks for one row more than it
+    shows (widgets.table_fetch_limit): that row's presence says the view was
+    cut, with no count query."""
     return fetch(con, """
         SELECT strftime(m.month, '%Y-%m') AS month,
                c.name_zh AS county_zh, c.name_en AS county_en,
@@ -95,4 +103,5 @@ def detail(con, prefix: str, first: date, last: date) -> pd.DataFrame:
         LEFT JOIN org_units AS c ON c.code = t.parent_code
         WHERE starts_with(m.town_code, $prefix) AND m.month BETWEEN $first AND $last
         ORDER BY m.month DESC, m.town_code, coalesce(list_position($schemes, m.scheme), 99)
-    """, {"prefix": prefix, "first": first, "last": last, "schemes": list(SCHEMES)})
+        LIMIT $limit
+    """, {"prefix": prefix, "first": first, "last": last, "schemes": list(SCHEMES), "limit": limit})

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.queries import fetch
+from dashboard.queries import fetch, unit_digits
 from etl.specs import ENTERPRISE_CONTRACT_TYPES
 
 # Datasets that every town reports monthly, in the matrix's order.
@@ -117,24 +117,27 @@ def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     return fetch(con, _TOWN_RANKING_SQL, _ranking_params(prefix, first, last))
 
 
-def county_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
-    """The town ranking summed to counties: county_code, name_zh, name_en and
-    the same metrics, one row per county with towns under ``prefix``.  A
-    county whose towns file no reports (金门县) is left out, not ranked last."""
+def unit_ranking(con, prefix: str, first: date, last: date, level: str) -> pd.DataFrame:
+    """The town ranking summed to the units at ``level`` (province, city or
+    county): unit_code, name_zh, name_en and the same metrics, one row per
+    unit with towns under ``prefix`` — what a city, a province or the nation
+    ranks one level below itself.  A unit whose towns file no reports
+    (金门县) is left out, not ranked last."""
     return fetch(con, """
         WITH towns AS (""" + _TOWN_RANKING_SQL + """)
-        SELECT c.code AS county_code, c.name_zh, c.name_en,
+        SELECT u.code AS unit_code, u.name_zh, u.name_en,
                sum(towns.claims_paid_yuan)::DOUBLE AS claims_paid_yuan,
                sum(towns.children_enrolled)::BIGINT AS children_enrolled,
                sum(towns.workers_covered)::BIGINT AS workers_covered,
                sum(towns.visits)::BIGINT AS visits
         FROM towns
         JOIN org_units AS town ON town.code = towns.town_code
-        JOIN org_units AS c ON c.code = left(towns.town_code, 6)
-        GROUP BY c.code, c.name_zh, c.name_en
+        -- 350582101 -> 350582 (county), 350500 (city), 350000 (province)
+        JOIN org_units AS u ON u.code = rpad(left(towns.town_code, $digits), 6, '0')
+        GROUP BY u.code, u.name_zh, u.name_en
         HAVING bool_or(town.reporting)
-        ORDER BY c.code
-    """, _ranking_params(prefix, first, last))
+        ORDER BY u.code
+    """, {**_ranking_params(prefix, first, last), "digits": unit_digits(level)})
 
 
 # A town is expected to send the mutual-aid report every month, and the
@@ -190,20 +193,22 @@ def reporting_matrix(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """, {"prefix": prefix, "first": first, "last": last, "datasets": list(MONTHLY_DATASETS)})
 
 
-def reporting_by_county(con, prefix: str, first: date, last: date) -> pd.DataFrame:
-    """dataset, county_code, name_zh, name_en, month, towns_expected,
-    towns_reported: the reporting matrix summed to one row per county per
-    month per monthly dataset — a city's 160-odd towns fit no screen, its
-    counties do.  Counties whose towns owe nothing (金门县) have no rows."""
+def reporting_by_unit(con, prefix: str, first: date, last: date, level: str) -> pd.DataFrame:
+    """dataset, unit_code, name_zh, name_en, month, towns_expected,
+    towns_reported: the reporting matrix summed to one row per unit at
+    ``level`` (province, city or county) per month per monthly dataset — a
+    city's 160-odd towns fit no screen, its counties do, and a nation's
+    provinces.  Units whose towns owe nothing (金门县) have no rows."""
     return fetch(con, _REPORTING_SQL + """
-        SELECT m.dataset, c.code AS county_code, c.name_zh, c.name_en, m.month,
+        SELECT m.dataset, u.code AS unit_code, u.name_zh, u.name_en, m.month,
                count(*) FILTER (WHERE m.status <> 'not_expected') AS towns_expected,
                count(*) FILTER (WHERE m.status = 'reported') AS towns_reported
         FROM matrix AS m
-        JOIN org_units AS c ON c.code = left(m.town_code, 6)
-        GROUP BY m.dataset, c.code, c.name_zh, c.name_en, m.month
-        ORDER BY list_position($datasets, m.dataset), c.code, m.month
-    """, {"prefix": prefix, "first": first, "last": last, "datasets": list(MONTHLY_DATASETS)})
+        JOIN org_units AS u ON u.code = rpad(left(m.town_code, $digits), 6, '0')
+        GROUP BY m.dataset, u.code, u.name_zh, u.name_en, m.month
+        ORDER BY list_position($datasets, m.dataset), u.code, m.month
+    """, {"prefix": prefix, "first": first, "last": last, "datasets": list(MONTHLY_DATASETS),
+          "digits": unit_digits(level)})
 
 
 def missing_reports(con, prefix: str, month: date) -> pd.DataFrame:

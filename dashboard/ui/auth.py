@@ -278,7 +278,18 @@ def viewing_scope(principal: Principal) -> str | None:
         return principal.account.scope_code
     if principal.via == "sso_unknown" or settings.require_login():
         return None
-    return root_scope()
+    return warehouse_top()
+
+
+def warehouse_top() -> str:
+    """The widest unit of the warehouse the app reads: 泉州市 in the city
+    demo, 福建省 in a province's, the nation above a national one.  (The
+    reference table's root would hide the rest of a bigger warehouse.)"""
+    from dashboard.ui.data import top_code  # data.py imports this module
+    try:
+        return top_code()
+    except warehouse.WarehouseMissing:
+        return root_scope()
 
 
 # The view, cut to the scope (pure) ------------------------------------------------

@@ -30,7 +30,7 @@ from typing import Any, Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard.filters import ViewFilter, regions_from_units
+from dashboard.filters import ViewFilter, regions_from_units, top_of
 from dashboard.strings import t
 from dashboard.ui import auth
 from etl import scope as scopes
@@ -116,6 +116,19 @@ def all_regions() -> dict:
     """Every org unit by code, for the warehouse the app reads."""
     handle = warehouse_handle()
     return _regions(str(handle.path), handle.version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _top(db_path: str, data_version: tuple[int, int]) -> str:
+    # Once per warehouse version: every query asks (auth.viewing_scope), and
+    # walking 43,000 regions each time would cost a national page ~100 ms.
+    return top_of(_regions(db_path, data_version)).code
+
+
+def top_code() -> str:
+    """The widest unit of the warehouse the app reads (filters.top_of)."""
+    handle = warehouse_handle()
+    return _top(str(handle.path), handle.version())
 
 
 def _units_of(handle: WarehouseHandle):

@@ -22,7 +22,8 @@ import streamlit as st
 
 from dashboard import periods
 from dashboard.filters import (LANGS, PARAM_KEYS, Region, ViewFilter, children_of, city_of,
-                               latest_or_default, parse_view)
+                               latest_or_default, lineage, parse_view)
+from dashboard.queries import child_level
 from dashboard.queries import meta
 from dashboard.strings import fmt_count, fmt_month, fmt_timestamp, period_text, t
 from dashboard.ui import auth
@@ -34,6 +35,7 @@ from etl import warehouse
 ALL_DATASETS = ("mutual_aid", "summer_camps", "collective_contracts", "stations", "station_visits")
 
 _VIEW = "_view_params"          # session copy of the last view's query params
+K_PROVINCE, K_CITY = "filter_province", "filter_city"
 K_COUNTY, K_TOWN = "filter_county", "filter_town"
 K_PICK, K_FROM, K_TO = "filter_pick", "filter_from", "filter_to"
 K_CMP, K_LANG = "filter_cmp", "filter_lang"
@@ -79,14 +81,6 @@ def set_region(code: str) -> None:
 
 # Widget callbacks: they read the widget's new value from session state.
 
-def _on_county() -> None:
-    _set_params({"region": st.session_state[K_COUNTY]})
-
-
-def _on_town() -> None:
-    _set_params({"region": st.session_state[K_TOWN] or st.session_state[K_COUNTY]})
-
-
 def _on_pick(latest: date) -> None:
     pick = st.session_state[K_PICK]
     if pick != CUSTOM:
@@ -124,38 +118,54 @@ def _first_loaded_month() -> date | None:
     return monthly.min().date() if len(monthly) else None
 
 
+# One picker per level of the units it offers, widest first.
+LEVEL_KEYS = {"province": K_PROVINCE, "city": K_CITY, "county": K_COUNTY, "town": K_TOWN}
+
+
+def _on_unit(key: str) -> None:
+    _set_params({"region": st.session_state[key]})
+
+
+def region_pickers(vf: ViewFilter, units: dict[str, Region], scope: str) -> list[dict]:
+    """The cascade of region pickers for ``vf``: for each unit from the
+    warehouse's top down to the region (towns have nothing below), one picker
+    of that unit itself ("all of it") and its children, holding the next unit
+    on the way down.  Only units within ``scope`` are offered; a picker with
+    none of them still shows, disabled, the unit the view passes through, so
+    a 晋江市 account sees where it stands.  Pure: (key, options, value) dicts."""
+    pickers = []
+    chain = lineage(units, vf.region.code) or [vf.region]
+    for depth, unit in enumerate(chain):
+        if unit.level == "town":
+            break
+        below = chain[depth + 1].code if depth + 1 < len(chain) else unit.code
+        options = [code for code in [unit.code] + [c.code for c in children_of(units, unit.code)]
+                   if scopes.within(code, scope)] or [below]
+        pickers.append({"key": LEVEL_KEYS[child_level(unit.level)], "parent": unit.code,
+                        "options": options, "value": below})
+    return pickers
+
+
 def _render_sidebar(vf: ViewFilter, units: dict[str, Region], scope: str | None = None) -> None:
     lang = vf.lang
     scope = scope or city_of(units).code
 
-    def allowed(code: str) -> bool:
-        return scopes.within(code, scope)
-
-    city = city_of(units)
-    if vf.region.level == "town":
-        county_code = vf.region.parent_code or city.code
-    elif vf.region.level == "county":
-        county_code = vf.region.code
-    else:
-        county_code = city.code
-
     def unit_name(code: str) -> str:
-        return units[code].name(lang) if code in units else city.name(lang)
+        return units[code].name(lang) if code in units else code
 
     with st.sidebar:
         st.subheader(t("sidebar.region", lang))
-        county_options = [code for code in [city.code] + [c.code for c in children_of(units, city.code)]
-                          if allowed(code)] or [county_code]
-        st.session_state[K_COUNTY] = county_code
-        st.selectbox(t("sidebar.county", lang), county_options, format_func=unit_name,
-                     key=K_COUNTY, on_change=_on_county, disabled=len(county_options) == 1)
-        if county_code != city.code:
-            town_options = ([""] if allowed(county_code) else []) + [
-                town.code for town in children_of(units, county_code) if allowed(town.code)]
-            st.session_state[K_TOWN] = vf.region.code if vf.region.level == "town" else ""
-            st.selectbox(t("sidebar.town", lang), town_options,
-                         format_func=lambda code: unit_name(code) if code else t("sidebar.all_towns", lang),
-                         key=K_TOWN, on_change=_on_town, disabled=len(town_options) == 1)
+        for picker in region_pickers(vf, units, scope):
+            key, parent = picker["key"], picker["parent"]
+            st.session_state[key] = picker["value"]
+            # The town picker's first entry reads 全部镇街; the wider ones name
+            # the unit itself (泉州市), as offices say it.
+            every_town = key == K_TOWN
+            st.selectbox(t(f"sidebar.{key.removeprefix('filter_')}", lang), picker["options"],
+                         format_func=lambda code, parent=parent, every_town=every_town: (
+                             t("sidebar.all_towns", lang) if every_town and code == parent
+                             else unit_name(code)),
+                         key=key, on_change=_on_unit, args=(key,), disabled=len(picker["options"]) == 1)
 
         st.subheader(t("sidebar.period", lang))
         st.session_state[K_PICK] = vf.quick_pick or CUSTOM

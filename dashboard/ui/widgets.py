@@ -16,10 +16,12 @@ from dashboard.filters import ViewFilter
 from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview
 from dashboard.strings import (column_label, fmt_count, fmt_month, fmt_pct, fmt_signed, fmt_yuan,
-                               fmt_yuan_card, period_text, scheme_short, t, value_label)
+                               fmt_yuan_card, period_text, scheme_short, t, town_list, value_label,
+                               value_labels)
 from dashboard.ui import auth
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import set_region
+from etl import settings
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -327,34 +329,42 @@ def ranking_metric(vf: ViewFilter, metrics: Sequence[str]) -> str:
 
 
 def overview_ranking(vf: ViewFilter) -> None:
-    """The overview's ranking by the chosen metric: a city view ranks its
-    counties (or, if asked, its towns), a county its towns, a town its
-    county's towns with itself highlighted.  A bar click narrows the view."""
+    """The overview's ranking by the chosen metric: the nation ranks its
+    provinces, a province its cities, a city its counties (each, if asked,
+    its towns instead), a county its towns, a town its county's towns with
+    itself highlighted.  A bar click narrows the view."""
     lang = vf.lang
     metric = ranking_metric(vf, charts.RANKING_METRICS)
-    by_county = vf.region.level == "city" and st.radio(
-        t("overview.ranking_unit", lang), ["county", "town"], horizontal=True,
-        format_func=lambda unit: t(f"ranking_unit.{unit}", lang), key="overview_ranking_unit") == "county"
-    if by_county:
-        ranking = run(overview.county_ranking, **vf.span())
-        fig = figure(charts.town_ranking, ranking, metric, lang, title_key="overview.county_ranking",
-                     code="county_code")
+    level = vf.child_level
+    # The choice's values stay "unit"/"town" whatever the level, so moving
+    # from a province to a city keeps "rank the units below" chosen.
+    by_unit = level != "town" and st.radio(
+        t("overview.ranking_unit", lang), ["unit", "town"], horizontal=True,
+        format_func=lambda unit: t(f"ranking_unit.{level if unit == 'unit' else 'town'}", lang),
+        key="overview_ranking_unit") == "unit"
+    if by_unit:
+        ranking = run(overview.unit_ranking, **vf.span(), level=level)
+        fig = figure(charts.town_ranking, ranking, metric, lang, title_key=f"overview.unit_ranking.{level}",
+                     code="unit_code")
     else:
         ranking = run(overview.town_ranking, **vf.ranking_span())
         fig = figure(charts.town_ranking, ranking, metric, lang, highlight=vf.highlight_town)
     ranking_chart(fig, vf, key="overview-ranking")
-    st.caption(t("overview.county_ranking_hint" if by_county else "overview.ranking_hint", lang))
+    st.caption(t(f"overview.unit_ranking_hint.{level}" if by_unit else "overview.ranking_hint", lang))
 
 
 def reporting_progress(vf: ViewFilter) -> None:
     """The last twelve shown months' reporting: for a city one row per
     county (its 160-odd towns would make a chart thousands of pixels tall),
-    for a county or a town one row per town."""
+    for a province per city and for the nation per province; for a county
+    or a town one row per town."""
     last = vf.shown.last
     span = {"prefix": vf.prefix, "first": periods.add_months(last, -11), "last": last}
-    if vf.region.level == "city":
-        chart(figure(charts.reporting_by_county_heatmap, run(overview.reporting_by_county, **span), vf.lang), vf)
-        st.caption(t("overview.reporting_by_county_hint", vf.lang))
+    level = vf.child_level
+    if vf.region.level in ("nation", "province", "city"):
+        chart(figure(charts.reporting_by_unit_heatmap, run(overview.reporting_by_unit, **span, level=level),
+                     vf.lang, level), vf)
+        st.caption(t(f"overview.reporting_by_hint.{level}", vf.lang))
     else:
         chart(figure(charts.reporting_heatmap, run(overview.reporting_matrix, **span), vf.lang), vf)
 
@@ -368,11 +378,10 @@ def missing_reports(vf: ViewFilter) -> None:
     if missing.empty:
         st.success(t("empty.missing_reports", lang, month=fmt_month(month)))
         return
-    separator = "、" if lang == "zh" else ", "
     for dataset, towns in missing.groupby("dataset", sort=False):
         names = towns["name_en"] if lang == "en" else towns["name_zh"]
         st.markdown("- " + t("overview.missing_line", lang, dataset=t(f"dataset.{dataset}", lang),
-                                 towns=separator.join(names)))
+                                 towns=town_list(list(names), lang)))
 
 
 # Tables with export ----------------------------------------------------------------
@@ -388,7 +397,7 @@ def localised(frame: pd.DataFrame, lang: str, value_columns: Sequence[str] = ())
             base = column[:-3]
             shown[base] = frame[base + ("_en" if lang == "en" else "_zh")]
         elif column in value_columns:
-            shown[column] = [value_label(column, v, lang) for v in frame[column]]
+            shown[column] = value_labels(column, frame[column], lang)
         else:
             shown[column] = frame[column]
     return shown.rename(columns={c: column_label(c, lang) for c in shown.columns})
@@ -419,32 +428,66 @@ def csv_bytes(shown: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
-def xlsx_bytes(shown: pd.DataFrame, vf: ViewFilter, title: str) -> bytes:
-    """The table as a workbook whose first sheet records the view it came from."""
+def xlsx_bytes(shown: pd.DataFrame, vf: ViewFilter, title: str, notes: Sequence[str] = ()) -> bytes:
+    """The table as a workbook whose first sheet records the view it came
+    from, and the ``notes`` (such as that the table was cut)."""
     period = vf.shown
     stamp = exports.ExportStamp(
         filters=[(t("sidebar.region", vf.lang), vf.region.name(vf.lang)),
                  (t("sidebar.period", vf.lang), period_text(period.first, period.last, vf.lang)),
                  (t("sidebar.comparison", vf.lang), t(f"cmp.{vf.cmp}", vf.lang))],
-        as_of=fmt_month(vf.latest), exported_at=dt.datetime.now(), lang=vf.lang)
+        as_of=fmt_month(vf.latest), exported_at=dt.datetime.now(), lang=vf.lang, notes=tuple(notes))
     return exports.tables_to_xlsx({title: shown}, stamp)
 
 
+def table_fetch_limit() -> int:
+    """The ``limit`` a page gives the query behind a ``table``
+    (mutual_aid.detail, camps.class_list, contracts.expiring): one row more
+    than the table shows, so that a row past the cap tells ``table`` the view
+    was cut, without a second query counting the view's rows."""
+    return settings.table_row_limit() + 1
+
+
+def cut_note(rows: int, lang: str, order: str | None = None) -> str:
+    """What a cut table says under itself and on its workbook's first sheet:
+    "仅列出前 10,000 行（最近月份在前）；请缩小地区或时间段查看全部。"."""
+    if order:
+        return t("table.cut", lang, rows=fmt_count(rows), order=order)
+    return t("table.cut_unordered", lang, rows=fmt_count(rows))
+
+
 def table(frame: pd.DataFrame, vf: ViewFilter, title: str, key: str,
-          value_columns: Sequence[str] = ()) -> None:
-    """A sortable table and its CSV and Excel downloads (built only when clicked)."""
+          value_columns: Sequence[str] = (), order: str | None = None) -> None:
+    """A sortable table and its CSV and Excel downloads (built only when clicked).
+
+    At most ``settings.table_row_limit()`` rows: a longer frame — its query
+    was given ``table_fetch_limit()``, or it was built whole, like the
+    stations table — keeps its first rows, and a caption under the table says
+    so, naming the rows' ``order`` (words in the page's language) when given.
+    The downloads hold the rows shown; the workbook's first sheet carries the
+    same note, and the audit log records that the export was cut."""
+    limit = settings.table_row_limit()
+    cut = len(frame) > limit
+    if cut:
+        frame = frame.head(limit)
     shown = localised(frame, vf.lang, value_columns)
     plain = [column_label(c, vf.lang) for c in PLAIN_NUMBER_COLUMNS if c in frame.columns]
     st.dataframe(shown, hide_index=True, column_config=_column_formats(shown, plain))
+    notes = [cut_note(limit, vf.lang, order)] if cut else []
+    for note in notes:
+        st.caption(note)
     region = vf.region.name(vf.lang)
     first, last = periods.format_month(vf.shown.first), periods.format_month(vf.shown.last)
+    # every export is in the audit log: who took which table (and whether all of it)
+    logged = f"{title} · {region} · {first}..{last}"
+    if cut:
+        logged += f" · {t('export.rows_cut', vf.lang, rows=fmt_count(limit))}"
     csv_column, xlsx_column = st.columns(2)
     csv_column.download_button(t("export.csv", vf.lang), lambda: csv_bytes(shown),
                                file_name=exports.export_file_name(title, region, first, last, "csv"),
                                mime="text/csv", key=f"{key}-csv",
-                               # every export is in the audit log: who took which table
-                               on_click=auth.record, args=("export", f"{title} · {region} · {first}..{last} · csv"))
-    xlsx_column.download_button(t("export.xlsx", vf.lang), lambda: xlsx_bytes(shown, vf, title),
+                               on_click=auth.record, args=("export", f"{logged} · csv"))
+    xlsx_column.download_button(t("export.xlsx", vf.lang), lambda: xlsx_bytes(shown, vf, title, notes),
                                 file_name=exports.export_file_name(title, region, first, last, "xlsx"),
                                 mime=exports.XLSX_MIME, key=f"{key}-xlsx",
-                                on_click=auth.record, args=("export", f"{title} · {region} · {first}..{last} · xlsx"))
+                                on_click=auth.record, args=("export", f"{logged} · xlsx"))
