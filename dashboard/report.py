@@ -27,8 +27,8 @@ from dashboard import report_text as rt
 from dashboard.filters import ViewFilter
 from dashboard.queries import camps, contracts, meta, mutual_aid, overview
 from dashboard.queries import stations as station_queries
-from dashboard.strings import (fmt_count, fmt_pct, fmt_timestamp, fmt_yuan_card, period_text, t,
-                               value_label)
+from dashboard.strings import (fmt_count, fmt_count_card, fmt_pct, fmt_timestamp, fmt_yuan_card,
+                               period_text, t, value_label)
 from etl.specs import SCHEMES
 
 DATASETS_BEHIND = ("mutual_aid", "summer_camps", "collective_contracts", "stations", "station_visits")
@@ -213,30 +213,37 @@ def _kpi_slide(vf: ViewFilter, figures: _Figures, comparisons: list[_Comparison]
         return Kpi(key, label, shown_value, formatter(shown_value) if shown_value is not None else "—",
                    unit, changes, note)
 
+    # Numbers as the dashboard's cards write them: a nation's are too wide whole.
+    def count(value):
+        return fmt_count_card(value, lang)
+
+    def yuan(value):
+        return fmt_yuan_card(value, lang)
+
     hospital = SCHEMES[0]
     kpis = (
         kpi("members_enrolled", t("kpi.members", lang, scheme=value_label("scheme", hospital, lang)),
-            _members(figures.aid, hospital), fmt_count, t("report.unit_people", lang),
+            _members(figures.aid, hospital), count, t("report.unit_people", lang),
             figures.aid_before, lambda f: _members(f, hospital), stock_note),
         kpi("claims_paid_yuan", t("kpi.claims_paid_yuan", lang),
-            _total(figures.aid, "claims_paid_yuan"), fmt_yuan_card, "", figures.aid_before,
+            _total(figures.aid, "claims_paid_yuan"), yuan, "", figures.aid_before,
             lambda f: _total(f, "claims_paid_yuan"), flow_note),
-        kpi("claims", t("kpi.claims", lang), _total(figures.aid, "claims"), fmt_count,
+        kpi("claims", t("kpi.claims", lang), _total(figures.aid, "claims"), count,
             t("report.unit_claims", lang), figures.aid_before, lambda f: _total(f, "claims"),
             flow_note),
         kpi("children_enrolled", t("kpi.children", lang),
-            _first(figures.camp_head, "children_enrolled"), fmt_count, t("report.unit_people", lang),
+            _first(figures.camp_head, "children_enrolled"), count, t("report.unit_people", lang),
             figures.camp_before, lambda f: _first(f, "children_enrolled"), years_note),
-        kpi("classes", t("kpi.classes", lang), _first(figures.camp_head, "classes"), fmt_count,
+        kpi("classes", t("kpi.classes", lang), _first(figures.camp_head, "classes"), count,
             t("report.unit_classes", lang), figures.camp_before, lambda f: _first(f, "classes"),
             years_note),
         kpi("workers_covered", t("kpi.workers_covered", lang),
-            _first(figures.in_force, "enterprise_workers"), fmt_count, t("report.unit_people", lang),
+            _first(figures.in_force, "enterprise_workers"), count, t("report.unit_people", lang),
             figures.in_force_before, lambda f: _first(f, "enterprise_workers"), stock_note),
-        kpi("stations", t("kpi.stations", lang), _first(figures.station_head, "stations"), fmt_count,
+        kpi("stations", t("kpi.stations", lang), _first(figures.station_head, "stations"), count,
             t("report.unit_stations", lang), figures.station_before,
             lambda f: _first(f, "stations"), stock_note),
-        kpi("visits", t("kpi.visits", lang), _first(figures.station_head, "visits"), fmt_count,
+        kpi("visits", t("kpi.visits", lang), _first(figures.station_head, "visits"), count,
             t("report.unit_visits", lang), figures.station_before, lambda f: _first(f, "visits"),
             flow_note),
     )

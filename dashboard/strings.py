@@ -128,6 +128,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.as_of_help": ("存量：截至 {date}", "A stock: as of {date}"),
     "kpi.flow_help": ("流量：{period} 合计", "A flow: total over {period}"),
     "kpi.years_help": ("按年度：{years} 年（对比 {compared} 年）", "By year: {years} (compared with {compared})"),
+    "kpi.exact": ("精确值：{value}", "Exact figure: {value}"),
     "kpi.no_comparison": ("无对比数据", "no comparison data"),
 
     # Overview -------------------------------------------------------------
@@ -732,12 +733,48 @@ def fmt_yuan(value) -> str:
 # From a million yuan on, a KPI card drops the fen: they would not fit the
 # card ("¥35,469,530.…") and no one reads them at that size.
 CARD_WHOLE_YUAN_FROM = 1_000_000
+# How wide a number a KPI card shows whole at 1,400 px, in character widths
+# (a CJK character is two): "294,967,824" and "¥35,514,251" fit, a nation's
+# "¥17,676,102,345" is cut to "¥17,676,102,…".  Wider numbers are shortened
+# to 万/亿 (zh) or K/M/B (en); the card's help gives the exact figure.
+CARD_WIDTH = 12
+_SHORT_UNITS = {"zh": ((1e8, "亿"), (1e4, "万")), "en": ((1e9, "B"), (1e6, "M"), (1e3, "K"))}
 
 
-def fmt_yuan_card(value) -> str:
-    """fmt_yuan for a KPI card: 35469530.12 -> '¥35,469,530'; 847316.89 -> '¥847,316.89'."""
+def text_width(text: str) -> int:
+    """Character widths of ``text`` (a CJK character or full-width sign is two)."""
+    return sum(2 if ord(char) >= 0x2E80 else 1 for char in text)
+
+
+def fmt_short(value, lang: str) -> str:
+    """About three significant digits in the language's large units:
+    2037295 -> '204万' / '2.04M'; 17676102345.6 -> '177亿' / '17.7B'."""
+    if _missing(value):
+        return "—"
+    number = float(value)
+    for size, unit in _SHORT_UNITS["en" if lang == "en" else "zh"]:
+        if abs(number) >= size:
+            scaled = number / size
+            digits = max(0, 3 - len(str(int(abs(round(scaled, 2))))))
+            return f"{scaled:,.{digits}f}".rstrip("0").rstrip(".") + unit if digits else f"{scaled:,.0f}{unit}"
+    return fmt_count(number)
+
+
+def fit_card(full: str, short: str) -> str:
+    """``full`` when a card shows it whole, else ``short``."""
+    return full if text_width(full) <= CARD_WIDTH else short
+
+
+def fmt_count_card(value, lang: str = "zh") -> str:
+    """fmt_count for a KPI card: 595358 -> '595,358'; 29496782412 -> '295亿'."""
+    return fit_card(fmt_count(value), fmt_short(value, lang))
+
+
+def fmt_yuan_card(value, lang: str = "zh") -> str:
+    """fmt_yuan for a KPI card: 35469530.12 -> '¥35,469,530'; 847316.89 ->
+    '¥847,316.89'; a nation's 17676102345.6 -> '¥177亿' / '¥17.7B'."""
     if not _missing(value) and abs(float(value)) >= CARD_WHOLE_YUAN_FROM:
-        return fmt_yuan(round(float(value)))
+        return fit_card(fmt_yuan(round(float(value))), "¥" + fmt_short(value, lang))
     return fmt_yuan(value)
 
 

@@ -31,3 +31,21 @@ def test_stored_values_are_labelled_in_the_readers_language_blanks_left_blank():
     assert strings.value_labels("visitor_group", groups, "en") == [
         "Food delivery riders", "", "Couriers", "Food delivery riders"]
     assert strings.value_labels("visitor_group", groups, "zh") == ["外卖送餐员", "", "快递员", "外卖送餐员"]
+
+
+def test_a_number_too_wide_for_its_card_is_written_in_large_units():
+    # The city's figures fit a card whole; the nation's ¥17.7 billion paid
+    # would be cut to "¥17,676,102,…" and is written in 亿 / B instead
+    # (the card's help gives the exact figure).
+    assert strings.fmt_count_card(595_358) == "595,358"
+    assert strings.fmt_count_card(294_967_824) == "294,967,824"
+    assert strings.fmt_count_card(1_294_967_824) == "12.9亿"
+    assert strings.fmt_count_card(1_294_967_824, "en") == "1.29B"
+    assert fmt_yuan_card(35_514_251.93) == "¥35,514,252"
+    assert fmt_yuan_card(17_676_102_345.6) == "¥177亿"
+    assert fmt_yuan_card(17_676_102_345.6, "en") == "¥17.7B"
+    # Shortened parts of a card with two numbers ("enterprise + area contracts").
+    assert strings.fmt_short(2_037_295, "zh") == "204万" and strings.fmt_short(130_512, "zh") == "13.1万"
+    assert strings.fmt_short(2_037_295, "en") == "2.04M" and strings.fmt_short(130_512, "en") == "131K"
+    assert strings.fit_card("2,037,295 + 130,512", "204万 + 13.1万") == "204万 + 13.1万"
+    assert strings.fit_card("285 + 1", "285 + 1") == "285 + 1"

@@ -15,8 +15,8 @@ from dashboard import charts, exports, periods, theme
 from dashboard.filters import ViewFilter
 from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview
-from dashboard.strings import (column_label, fmt_count, fmt_month, fmt_pct, fmt_signed, fmt_yuan,
-                               fmt_yuan_card, period_text, scheme_short, t, town_list, value_label,
+from dashboard.strings import (column_label, fit_card, fmt_count, fmt_count_card, fmt_month, fmt_pct,
+                               fmt_short, fmt_signed, fmt_yuan, fmt_yuan_card, period_text, scheme_short, t, town_list, value_label,
                                value_labels)
 from dashboard.ui import auth
 from dashboard.ui.data import run
@@ -148,8 +148,12 @@ def _comparison_text(vf: ViewFilter) -> str:
 
 
 def kpi(label: str, value_text: str, change: Change | None, formatter: Callable, vf: ViewFilter,
-        help_text: str, compared_with: str) -> None:
-    """One st.metric: the exact value, its change against the comparison period."""
+        help_text: str, compared_with: str, exact: str | None = None) -> None:
+    """One st.metric: the value, its change against the comparison period.
+    When the card shows a shortened number ("177亿"), ``exact`` is the whole
+    figure, given in the card's help."""
+    if exact and exact != value_text:
+        help_text = f"{help_text}  \n{t('kpi.exact', vf.lang, value=exact)}"
     if change is None or change.previous is None:
         st.metric(label, value_text, delta=t("kpi.no_comparison", vf.lang), delta_color="off",
                   delta_arrow="off", help=help_text)
@@ -204,18 +208,18 @@ def mutual_aid_cards(vf: ViewFilter, detail: bool = False) -> bool:
             if not before.empty else None
         cards.append(lambda row=row, previous=previous: kpi(
             t("kpi.members", lang, scheme=scheme_short(row["scheme"], lang)),
-            fmt_count(row["members_enrolled"]),
+            fmt_count_card(row["members_enrolled"], lang),
             Change(_number(row["members_enrolled"]) or 0, previous), fmt_count, vf,
-            t("kpi.stock_help", lang, month=row["stock_month"]), compared))
+            t("kpi.stock_help", lang, month=row["stock_month"]), compared, fmt_count(row["members_enrolled"])))
     paid = _row_value(total_now, "claims_paid_yuan")
-    cards.append(lambda: kpi(t("kpi.claims_paid_yuan", lang), fmt_yuan_card(paid),
+    cards.append(lambda: kpi(t("kpi.claims_paid_yuan", lang), fmt_yuan_card(paid, lang),
                              Change(paid or 0, _row_value(total_before, "claims_paid_yuan")),
-                             fmt_yuan_card, vf, flow_help, compared))
+                             lambda v: fmt_yuan_card(v, lang), vf, flow_help, compared, fmt_yuan(paid)))
     if detail:
         claims = _row_value(total_now, "claims")
-        cards.append(lambda: kpi(t("kpi.claims", lang), fmt_count(claims),
+        cards.append(lambda: kpi(t("kpi.claims", lang), fmt_count_card(claims, lang),
                                  Change(claims or 0, _row_value(total_before, "claims")),
-                                 fmt_count, vf, flow_help, compared))
+                                 fmt_count, vf, flow_help, compared, fmt_count(claims)))
         average = paid / claims if claims else None
         before_paid = _row_value(total_before, "claims_paid_yuan")
         before_claims = _row_value(total_before, "claims")
@@ -245,11 +249,12 @@ def camps_cards(vf: ViewFilter, detail: bool = False) -> bool:
     before_children = _number(before["children_enrolled"]) if before["classes"] else None
     before_classes = _number(before["classes"]) if before["classes"] else None
     cards = [
-        lambda: kpi(t("kpi.children", lang), fmt_count(now["children_enrolled"]),
+        lambda: kpi(t("kpi.children", lang), fmt_count_card(now["children_enrolled"], lang),
                     Change(_number(now["children_enrolled"]), before_children), fmt_count, vf,
-                    year_help, compared),
-        lambda: kpi(t("kpi.classes", lang), fmt_count(now["classes"]),
-                    Change(_number(now["classes"]), before_classes), fmt_count, vf, year_help, compared),
+                    year_help, compared, fmt_count(now["children_enrolled"])),
+        lambda: kpi(t("kpi.classes", lang), fmt_count_card(now["classes"], lang),
+                    Change(_number(now["classes"]), before_classes), fmt_count, vf, year_help, compared,
+                    fmt_count(now["classes"])),
     ]
     if detail:
         share = (_number(now["new_form_children"]) or 0) / float(now["children_enrolled"])
@@ -272,25 +277,28 @@ def contracts_cards(vf: ViewFilter, detail: bool = False) -> bool:
     compared = _comparison_text(vf)
     as_of_help = t("kpi.as_of_help", lang, date=vf.shown.end_date.isoformat())
     in_force_text = f"{fmt_count(now['enterprise_contracts'])} + {fmt_count(now['area_contracts'])}"
+    in_force_card = fit_card(in_force_text, f"{fmt_short(now['enterprise_contracts'], lang)} + "
+                                            f"{fmt_short(now['area_contracts'], lang)}")
     cards = [
-        lambda: kpi(t("kpi.active_contracts", lang), in_force_text,
+        lambda: kpi(t("kpi.active_contracts", lang), in_force_card,
                     Change(float(now["enterprise_contracts"]), float(before["enterprise_contracts"])),
-                    fmt_count, vf, as_of_help, compared),
-        lambda: kpi(t("kpi.workers_covered", lang), fmt_count(now["enterprise_workers"]),
+                    fmt_count, vf, as_of_help, compared, in_force_text),
+        lambda: kpi(t("kpi.workers_covered", lang), fmt_count_card(now["enterprise_workers"], lang),
                     Change(float(now["enterprise_workers"]), float(before["enterprise_workers"])),
-                    fmt_count, vf, as_of_help, compared),
+                    fmt_count, vf, as_of_help, compared, fmt_count(now["enterprise_workers"])),
     ]
     if detail:
         signed_before = run(contracts.signed_in, **vf.span(compare=True)).iloc[0]
         # Enterprises go in the delta's place, grey and without an arrow: a fact, not a change.
         cards.append(lambda: st.metric(
-            t("kpi.area_workers", lang), fmt_count(now["area_workers"]),
+            t("kpi.area_workers", lang), fmt_count_card(now["area_workers"], lang),
             delta=t("kpi.area_enterprises", lang, enterprises=fmt_count(now["area_enterprises"])),
             delta_color="off", delta_arrow="off", help=as_of_help))
         cards.append(lambda: kpi(
-            t("kpi.signed", lang), fmt_count(signed["contracts"]),
+            t("kpi.signed", lang), fmt_count_card(signed["contracts"], lang),
             Change(float(signed["contracts"]), float(signed_before["contracts"])), fmt_count, vf,
-            t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang)), compared))
+            t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang)), compared,
+            fmt_count(signed["contracts"])))
     _card_rows(cards, detail)
     return True
 
@@ -308,12 +316,12 @@ def stations_cards(vf: ViewFilter) -> bool:
     flow_help = t("kpi.flow_help", lang, period=period_text(vf.shown.first, vf.shown.last, lang))
     visits = _number(now["visits"])
     cards = [
-        lambda: kpi(t("kpi.stations", lang), fmt_count(now["stations"]),
+        lambda: kpi(t("kpi.stations", lang), fmt_count_card(now["stations"], lang),
                     Change(float(now["stations"]), float(before["stations"])), fmt_count, vf,
-                    as_of_help, compared),
-        lambda: kpi(t("kpi.visits", lang), fmt_count(visits),
+                    as_of_help, compared, fmt_count(now["stations"])),
+        lambda: kpi(t("kpi.visits", lang), fmt_count_card(visits, lang),
                     Change(visits or 0, _number(before["visits"])) if visits is not None else None,
-                    fmt_count, vf, flow_help, compared),
+                    fmt_count, vf, flow_help, compared, fmt_count(visits)),
     ]
     _card_rows(cards, detail=False)
     return True
