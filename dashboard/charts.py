@@ -565,10 +565,12 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
 
 
 @_fits_margins
-def camps_by_town(by_town: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
-    ordered = by_town.sort_values(["children_enrolled", "town_code"], ascending=[False, True]).head(top)
-    return _hbar(_names(ordered, lang), list(ordered["children_enrolled"]), list(ordered["town_code"]),
-                 theme.PROGRAMME_COLOURS["summer_camps"], t("camps.by_town", lang), lang,
+def camps_by_town(by_town: pd.DataFrame, lang: str, top: int = 20, code: str = "town_code",
+                  title_key: str = "camps.by_town") -> go.Figure:
+    """Children per town (or, ``code='unit_code'``, per city or province), most first."""
+    ordered = by_town.sort_values(["children_enrolled", code], ascending=[False, True]).head(top)
+    return _hbar(_names(ordered, lang), list(ordered["children_enrolled"]), list(ordered[code]),
+                 theme.PROGRAMME_COLOURS["summer_camps"], t(title_key, lang), lang,
                  "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["children_enrolled"]],
                  clickable=True)
 
@@ -596,10 +598,12 @@ def new_form_share(by_year: pd.DataFrame, lang: str) -> go.Figure:
 
 
 @_fits_margins
-def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
-    """Children enrolled next to places planned, per town, fill rate as text."""
+def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20,
+                          code: str = "town_code") -> go.Figure:
+    """Children enrolled next to places planned, per town (or per ``code``
+    unit), fill rate as text."""
     with_capacity = by_town[by_town["capacity"].notna()]
-    ordered = with_capacity.sort_values(["children_enrolled", "town_code"], ascending=[False, True]).head(top)
+    ordered = with_capacity.sort_values(["children_enrolled", code], ascending=[False, True]).head(top)
     names = _names(ordered, lang)
     fig = go.Figure()
     fig.add_trace(go.Bar(x=names, y=_plain(ordered["children_enrolled"]), name=t("legend.children", lang),
@@ -648,9 +652,11 @@ def contracts_in_force_by_type(by_type: pd.DataFrame, lang: str) -> go.Figure:
 
 
 @_fits_margins
-def coverage_by_town(coverage: pd.DataFrame, lang: str, top: int = 20) -> go.Figure:
-    ordered = coverage.sort_values(["enterprise_workers", "town_code"], ascending=[False, True]).head(top)
-    return _hbar(_names(ordered, lang), list(ordered["enterprise_workers"]), list(ordered["town_code"]),
-                 theme.PROGRAMME_COLOURS["collective_contracts"], t("contracts.coverage", lang), lang,
+def coverage_by_town(coverage: pd.DataFrame, lang: str, top: int = 20, code: str = "town_code",
+                     title_key: str = "contracts.coverage") -> go.Figure:
+    """Workers covered per town (or, ``code='unit_code'``, per city or province), most first."""
+    ordered = coverage.sort_values(["enterprise_workers", code], ascending=[False, True]).head(top)
+    return _hbar(_names(ordered, lang), list(ordered["enterprise_workers"]), list(ordered[code]),
+                 theme.PROGRAMME_COLOURS["collective_contracts"], t(title_key, lang), lang,
                  "axis.people", "axis.people_wan", [fmt_count(v) for v in ordered["enterprise_workers"]],
                  clickable=True)

@@ -300,6 +300,13 @@ def _contracts_slide(con, vf: ViewFilter, region: str) -> Slide:
         # One town has a handful of contracts in force: when they were signed says more.
         signed = contracts.signed_by_month(con, **vf.span())
         figure = charts.contracts_signed(signed, shown.month_labels(), lang) if not signed.empty else None
+    elif vf.region.level in ("nation", "province"):
+        # As the contracts page ranks them: the cities or provinces below.
+        level = vf.child_level
+        coverage = contracts.coverage_by_unit(con, **vf.at_end(), level=level)
+        figure = charts.coverage_by_town(coverage, lang, top=TOP_TOWNS, code="unit_code",
+                                         title_key=f"contracts.coverage_by_unit.{level}") \
+            if not coverage.empty else None
     else:
         coverage = contracts.coverage_by_town(con, **vf.at_end())
         figure = charts.coverage_by_town(coverage, lang, top=TOP_TOWNS) if not coverage.empty else None

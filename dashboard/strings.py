@@ -193,6 +193,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "camps.by_year": ("历年参加儿童与开班数", "Children and classes by year"),
     "camps.record": ("创历史新高", "Record high"),
     "camps.by_town": ("各镇街参加儿童", "Children by town"),
+    "camps.by_unit.province": ("各省（区、市）参加儿童", "Children by province"),
+    "camps.by_unit.city": ("各市（州）参加儿童", "Children by city"),
     "camps.new_form": ("新就业形态劳动者子女", "Children of new-form workers"),
     "camps.capacity": ("报名人数与计划招收", "Enrolment vs capacity"),
     "camps.classes": ("班级名单", "Classes"),
@@ -202,6 +204,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "contracts.signed": ("每月签订合同（按类型）", "Contracts signed per month by type"),
     "contracts.active": ("期末有效合同（按类型）", "Contracts in force at period end by type"),
     "contracts.coverage": ("各镇街覆盖职工", "Workers covered by town"),
+    "contracts.coverage_by_unit.province": ("各省（区、市）覆盖职工", "Workers covered by province"),
+    "contracts.coverage_by_unit.city": ("各市（州）覆盖职工", "Workers covered by city"),
     "contracts.expiring": ("{as_of} 后 {days} 天内到期（续签待办）",
                            "Expiring within {days} days after {as_of} (renewals to do)"),
 

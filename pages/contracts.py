@@ -1,5 +1,6 @@
 """集体合同: contracts signed per month by type, contracts in force and workers
-covered at the period end, coverage by town, and the renewal to-do list of
+covered at the period end, coverage by town (by city or province above a
+city), and the renewal to-do list of
 contracts expiring in the 90 days after the period end."""
 import streamlit as st
 
@@ -28,10 +29,7 @@ if not widgets.empty_period(vf) and widgets.contracts_cards(vf, detail=True):
             st.info(t("empty.in_force", vf.lang))
         else:
             widgets.chart(widgets.figure(charts.contracts_in_force_by_type, by_type, vf.lang), vf)
-    coverage = run(contracts.coverage_by_town, **vf.at_end())
-    if not coverage.empty:
-        widgets.ranking_chart(widgets.figure(charts.coverage_by_town, coverage, vf.lang), vf,
-                              key="contracts-coverage")
+    widgets.contracts_coverage(vf)
 
     as_of = vf.shown.end_date.isoformat()
     st.subheader(t("contracts.expiring", vf.lang, as_of=as_of, days=RENEWAL_WINDOW_DAYS))

@@ -1,5 +1,5 @@
 """职工医疗互助: members by scheme, claims and yuan paid, average payout,
-the town ranking and the detail table with its export."""
+the town ranking (cities or provinces above a city) and the detail table with its export."""
 import streamlit as st
 
 from dashboard import charts
@@ -24,10 +24,7 @@ if not widgets.empty_period(vf) and widgets.mutual_aid_cards(vf, detail=True):
     with left:
         widgets.chart(widgets.figure(charts.average_payout, claims, months, vf.lang), vf)
     with right:
-        ranking = run(mutual_aid.town_ranking, **vf.ranking_span())
-        widgets.ranking_chart(widgets.figure(charts.town_ranking, ranking, "claims_paid_yuan", vf.lang,
-                                             highlight=vf.highlight_town),
-                              vf, key="mutual-aid-ranking")
+        widgets.mutual_aid_ranking(vf)
     st.subheader(t("mutual_aid.table", vf.lang))
     widgets.table(run(mutual_aid.detail, **vf.span(), limit=widgets.table_fetch_limit()), vf,
                   title=t("page.mutual_aid", vf.lang), key="mutual-aid-detail", value_columns=("scheme",),

@@ -135,11 +135,23 @@ def test_the_nations_station_map_draws_one_bubble_per_province(app):
     assert sorted(label["label"] for label in layers["place-labels"]["data"]) == ["北京", "天津", "福建"]
 
 
-def test_every_programme_page_draws_the_nation_and_a_province(app):
-    for region, name in (("100000", "全国"), ("350000", "福建省")):
-        for page in ("mutual_aid", "summer_camps", "contracts"):
-            at = app(page, region=region)
-            assert at.caption[0].value.startswith(f"{name} · "), (page, region)
+@pytest.mark.parametrize("region, name, units, titles", [
+    ("100000", "全国", PROVINCES,
+     {"mutual_aid": "省份排名 · 互助金支付（元）", "summer_camps": "各省（区、市）参加儿童",
+      "contracts": "各省（区、市）覆盖职工"}),
+    ("350000", "福建省", ["化城市", "泉州市"],
+     {"mutual_aid": "地市排名 · 互助金支付（元）", "summer_camps": "各市（州）参加儿童",
+      "contracts": "各市（州）覆盖职工"}),
+])
+def test_a_programme_page_ranks_the_units_one_level_below(app, region, name, units, titles):
+    # The nation's or a province's towns run to thousands: its programme pages
+    # rank its provinces or cities, and a click on a bar opens that unit.
+    for page, title in titles.items():
+        at = app(page, region=region)
+        assert at.caption[0].value.startswith(f"{name} · "), page
+        ranking = chart_titled(at, title)["data"][0]
+        assert sorted(ranking["y"]) == sorted(units), page
+        assert all(code.endswith("00") for code in ranking["customdata"]), page
 
 
 def test_the_nations_meeting_deck_walks_every_slide_and_builds(app):
@@ -152,6 +164,24 @@ def test_the_nations_meeting_deck_walks_every_slide_and_builds(app):
     at.button(key="deck-build").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("汇报PPT已生成")
+
+
+def test_the_nations_deck_ranks_provinces_and_maps_them_as_bubbles(tiny_nation_db):
+    from datetime import datetime
+
+    from dashboard import report
+    from dashboard.filters import parse_view, regions_from_units
+
+    with warehouse.read(tiny_nation_db) as con:
+        vf = parse_view({"region": "100000", "from": "2026-01", "to": "2026-10"},
+                        regions_from_units(meta.org_units(con)), meta.latest_month(con))
+        deck = report.build_report(con, vf, now=datetime(2026, 11, 23, 9, 0))
+    slides = {slide.key: slide for slide in deck.slides}
+    contracts = slides["collective_contracts"].figure
+    assert contracts.layout.title.text == "各省（区、市）覆盖职工"
+    assert sorted(contracts.data[0].y) == sorted(PROVINCES)
+    bubbles = [name for trace in slides["map"].figure.data if trace.mode == "markers" for name in trace.text]
+    assert sorted(bubbles) == sorted(PROVINCES)
 
 
 def test_the_regions_of_a_city_warehouse_stop_at_the_city(fixture_units):

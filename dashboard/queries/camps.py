@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.queries import fetch
+from dashboard.queries import fetch, unit_digits
 
 
 def headline(con, prefix: str, first_year: int, last_year: int) -> pd.DataFrame:
@@ -63,6 +63,27 @@ def by_town(con, prefix: str, first_year: int, last_year: int) -> pd.DataFrame:
         GROUP BY c.town_code, u.name_zh, u.name_en
         ORDER BY children_enrolled DESC, c.town_code
     """, {"prefix": prefix, "first_year": first_year, "last_year": last_year})
+
+
+def by_unit(con, prefix: str, first_year: int, last_year: int, level: str) -> pd.DataFrame:
+    """by_town summed to the units at ``level`` (a province's cities, the
+    nation's provinces), most children first: unit_code, name_zh, name_en,
+    classes, children_enrolled, new_form_children, capacity, fill_rate."""
+    return fetch(con, """
+        SELECT u.code AS unit_code, u.name_zh, u.name_en,
+               count(*) AS classes,
+               sum(c.children_enrolled)::BIGINT AS children_enrolled,
+               sum(c.new_form_children)::BIGINT AS new_form_children,
+               sum(c.capacity)::BIGINT AS capacity,
+               round(sum(c.children_enrolled) FILTER (WHERE c.capacity IS NOT NULL)
+                     / nullif(sum(c.capacity)::BIGINT, 0), 4) AS fill_rate
+        FROM summer_camps AS c
+        -- 350582101 -> 350500 (city), 350000 (province)
+        JOIN org_units AS u ON u.code = rpad(left(c.town_code, $digits), 6, '0')
+        WHERE starts_with(c.town_code, $prefix) AND c.year BETWEEN $first_year AND $last_year
+        GROUP BY u.code, u.name_zh, u.name_en
+        ORDER BY children_enrolled DESC, u.code
+    """, {"prefix": prefix, "first_year": first_year, "last_year": last_year, "digits": unit_digits(level)})
 
 
 def class_list(con, prefix: str, first_year: int, last_year: int,

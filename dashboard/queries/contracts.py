@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.queries import fetch
+from dashboard.queries import fetch, unit_digits
 from etl.specs import CONTRACT_TYPES, ENTERPRISE_CONTRACT_TYPES
 
 
@@ -91,6 +91,27 @@ def coverage_by_town(con, prefix: str, as_of: date) -> pd.DataFrame:
         GROUP BY c.town_code, u.name_zh, u.name_en
         ORDER BY enterprise_workers DESC, c.town_code
     """, _params(prefix=prefix, as_of=as_of))
+
+
+def coverage_by_unit(con, prefix: str, as_of: date, level: str) -> pd.DataFrame:
+    """coverage_by_town summed to the units at ``level`` (a province's cities,
+    the nation's provinces), most workers first: unit_code, name_zh, name_en,
+    enterprise_contracts, enterprise_workers, area_contracts."""
+    return fetch(con, """
+        SELECT u.code AS unit_code, u.name_zh, u.name_en,
+               count(*) FILTER (WHERE list_contains($enterprise_types, c.contract_type))
+                   AS enterprise_contracts,
+               coalesce(sum(c.workers_covered) FILTER (
+                   WHERE list_contains($enterprise_types, c.contract_type)), 0)::BIGINT AS enterprise_workers,
+               count(*) FILTER (WHERE NOT list_contains($enterprise_types, c.contract_type))
+                   AS area_contracts
+        FROM collective_contracts AS c
+        -- 350582101 -> 350500 (city), 350000 (province)
+        JOIN org_units AS u ON u.code = rpad(left(c.town_code, $digits), 6, '0')
+        WHERE starts_with(c.town_code, $prefix) AND c.signed_date <= $as_of AND c.expiry_date >= $as_of
+        GROUP BY u.code, u.name_zh, u.name_en
+        ORDER BY enterprise_workers DESC, u.code
+    """, {**_params(prefix=prefix, as_of=as_of), "digits": unit_digits(level)})
 
 
 def expiring(con, prefix: str, as_of: date, days: int = 90, limit: int | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.queries import fetch
+from dashboard.queries import fetch, unit_digits
 from etl.specs import SCHEMES
 
 
@@ -78,6 +78,23 @@ def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
         GROUP BY m.town_code, u.name_zh, u.name_en
         ORDER BY claims_paid_yuan DESC, m.town_code
     """, {"prefix": prefix, "first": first, "last": last})
+
+
+def unit_ranking(con, prefix: str, first: date, last: date, level: str) -> pd.DataFrame:
+    """town_ranking summed to the units at ``level`` (a province's cities, the
+    nation's provinces), most yuan first: unit_code, name_zh, name_en, claims,
+    claims_paid_yuan."""
+    return fetch(con, """
+        SELECT u.code AS unit_code, u.name_zh, u.name_en,
+               sum(m.claims)::BIGINT AS claims,
+               sum(m.claims_paid_yuan)::DOUBLE AS claims_paid_yuan
+        FROM mutual_aid AS m
+        -- 350582101 -> 350500 (city), 350000 (province)
+        JOIN org_units AS u ON u.code = rpad(left(m.town_code, $digits), 6, '0')
+        WHERE starts_with(m.town_code, $prefix) AND m.month BETWEEN $first AND $last
+        GROUP BY u.code, u.name_zh, u.name_en
+        ORDER BY claims_paid_yuan DESC, u.code
+    """, {"prefix": prefix, "first": first, "last": last, "digits": unit_digits(level)})
 
 
 def detail(con, prefix: str, first: date, last: date, limit: int | None = None) -> pd.DataFrame:

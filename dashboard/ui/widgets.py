@@ -16,8 +16,7 @@ from dashboard.filters import ViewFilter
 from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview
 from dashboard.strings import (column_label, fit_card, fmt_count, fmt_count_card, fmt_month, fmt_pct,
-                               fmt_short, fmt_signed, fmt_yuan, fmt_yuan_card, period_text, scheme_short, t, town_list, value_label,
-                               value_labels)
+                               fmt_short, fmt_signed, fmt_yuan, fmt_yuan_card, period_text, scheme_short, t, town_list, value_labels)
 from dashboard.ui import auth
 from dashboard.ui.data import run
 from dashboard.ui.sidebar import set_region
@@ -325,6 +324,57 @@ def stations_cards(vf: ViewFilter) -> bool:
     ]
     _card_rows(cards, detail=False)
     return True
+
+
+# Programme rankings ----------------------------------------------------------------
+# A province's or the nation's towns number in the thousands: its programme
+# pages rank the units one level below it, as its overview does.  A city and
+# below rank towns (the city's overview offers its counties).
+
+def ranks_units(vf: ViewFilter) -> bool:
+    return vf.region.level in ("nation", "province")
+
+
+def mutual_aid_ranking(vf: ViewFilter) -> None:
+    """Yuan paid per town, or per city or province above a city; a click narrows the view."""
+    if ranks_units(vf):
+        ranking = run(mutual_aid.unit_ranking, **vf.span(), level=vf.child_level)
+        fig = figure(charts.town_ranking, ranking, "claims_paid_yuan", vf.lang, code="unit_code",
+                     title_key=f"overview.unit_ranking.{vf.child_level}")
+    else:
+        ranking = run(mutual_aid.town_ranking, **vf.ranking_span())
+        fig = figure(charts.town_ranking, ranking, "claims_paid_yuan", vf.lang, highlight=vf.highlight_town)
+    ranking_chart(fig, vf, key="mutual-aid-ranking")
+
+
+def camps_by_area(vf: ViewFilter) -> None:
+    """Children per town (or per city or province) and, beside it, enrolment
+    against capacity for the same units."""
+    years = vf.years()
+    if ranks_units(vf):
+        by_area = run(camps.by_unit, **years, level=vf.child_level)
+        code, title_key = "unit_code", f"camps.by_unit.{vf.child_level}"
+    else:
+        by_area, code, title_key = run(camps.by_town, **years), "town_code", "camps.by_town"
+    left, right = st.columns(2)
+    with left:
+        ranking_chart(figure(charts.camps_by_town, by_area, vf.lang, code=code, title_key=title_key), vf,
+                      key="camps-by-town")
+    with right:
+        chart(figure(charts.enrolment_vs_capacity, by_area, vf.lang, code=code), vf)
+
+
+def contracts_coverage(vf: ViewFilter) -> None:
+    """Workers covered per town (or per city or province); nothing when no
+    contract is in force."""
+    if ranks_units(vf):
+        coverage = run(contracts.coverage_by_unit, **vf.at_end(), level=vf.child_level)
+        code, title_key = "unit_code", f"contracts.coverage_by_unit.{vf.child_level}"
+    else:
+        coverage, code, title_key = run(contracts.coverage_by_town, **vf.at_end()), "town_code", "contracts.coverage"
+    if not coverage.empty:
+        ranking_chart(figure(charts.coverage_by_town, coverage, vf.lang, code=code, title_key=title_key), vf,
+                      key="contracts-coverage")
 
 
 # Overview pieces --------------------------------------------------------------------
