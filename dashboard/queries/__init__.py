@@ -39,8 +39,10 @@ def region_prefix(code: str, level: str) -> str:
 
 def unit_digits(level: str) -> int:
     """How many leading digits of a town code name its unit at ``level``
-    (province 2, city 4, county 6): what the queries that sum towns to the
-    units one level below the view group by."""
+    (province 2, city 4, county 6; a town all 9): what the queries that sum
+    towns to the units one level below the view group by."""
+    if level == "town":
+        return 9
     if level not in ("province", "city", "county"):
         raise ValueError(f"towns are not summed to {level!r} units")
     return _PREFIX_LENGTH[level]

@@ -45,45 +45,38 @@ def by_year(con, prefix: str, last_year: int) -> pd.DataFrame:
     """, {"prefix": prefix, "last_year": last_year})
 
 
+# Per town, or per city or province above a city: the unit the town lies in,
+# $digits long (queries.unit_digits; rpad would cut a 9-digit town code).
+_BY_AREA_SQL = """
+    SELECT u.code AS area_code, u.name_zh, u.name_en,
+           count(*) AS classes,
+           sum(c.children_enrolled)::BIGINT AS children_enrolled,
+           sum(c.new_form_children)::BIGINT AS new_form_children,
+           sum(c.capacity)::BIGINT AS capacity,
+           round(sum(c.children_enrolled) FILTER (WHERE c.capacity IS NOT NULL)
+                 / nullif(sum(c.capacity)::BIGINT, 0), 4) AS fill_rate
+    FROM summer_camps AS c
+    JOIN org_units AS u
+      ON u.code = CASE WHEN $digits = 9 THEN c.town_code ELSE rpad(left(c.town_code, $digits), 6, '0') END
+    WHERE starts_with(c.town_code, $prefix) AND c.year BETWEEN $first_year AND $last_year
+    GROUP BY u.code, u.name_zh, u.name_en
+    ORDER BY children_enrolled DESC, u.code
+"""
+
+
 def by_town(con, prefix: str, first_year: int, last_year: int) -> pd.DataFrame:
     """Towns with classes in the years, most children first: town_code, name_zh,
     name_en, classes, children_enrolled, new_form_children, capacity, fill_rate
     (children / capacity over the classes that state a capacity)."""
-    return fetch(con, """
-        SELECT c.town_code, u.name_zh, u.name_en,
-               count(*) AS classes,
-               sum(c.children_enrolled)::BIGINT AS children_enrolled,
-               sum(c.new_form_children)::BIGINT AS new_form_children,
-               sum(c.capacity)::BIGINT AS capacity,
-               round(sum(c.children_enrolled) FILTER (WHERE c.capacity IS NOT NULL)
-                     / nullif(sum(c.capacity)::BIGINT, 0), 4) AS fill_rate
-        FROM summer_camps AS c
-        JOIN org_units AS u ON u.code = c.town_code
-        WHERE starts_with(c.town_code, $prefix) AND c.year BETWEEN $first_year AND $last_year
-        GROUP BY c.town_code, u.name_zh, u.name_en
-        ORDER BY children_enrolled DESC, c.town_code
-    """, {"prefix": prefix, "first_year": first_year, "last_year": last_year})
+    return fetch(con, _BY_AREA_SQL, {"prefix": prefix, "first_year": first_year, "last_year": last_year,
+                                     "digits": unit_digits("town")}).rename(columns={"area_code": "town_code"})
 
 
 def by_unit(con, prefix: str, first_year: int, last_year: int, level: str) -> pd.DataFrame:
     """by_town summed to the units at ``level`` (a province's cities, the
-    nation's provinces), most children first: unit_code, name_zh, name_en,
-    classes, children_enrolled, new_form_children, capacity, fill_rate."""
-    return fetch(con, """
-        SELECT u.code AS unit_code, u.name_zh, u.name_en,
-               count(*) AS classes,
-               sum(c.children_enrolled)::BIGINT AS children_enrolled,
-               sum(c.new_form_children)::BIGINT AS new_form_children,
-               sum(c.capacity)::BIGINT AS capacity,
-               round(sum(c.children_enrolled) FILTER (WHERE c.capacity IS NOT NULL)
-                     / nullif(sum(c.capacity)::BIGINT, 0), 4) AS fill_rate
-        FROM summer_camps AS c
-        -- 350582101 -> 350500 (city), 350000 (province)
-        JOIN org_units AS u ON u.code = rpad(left(c.town_code, $digits), 6, '0')
-        WHERE starts_with(c.town_code, $prefix) AND c.year BETWEEN $first_year AND $last_year
-        GROUP BY u.code, u.name_zh, u.name_en
-        ORDER BY children_enrolled DESC, u.code
-    """, {"prefix": prefix, "first_year": first_year, "last_year": last_year, "digits": unit_digits(level)})
+    nation's provinces): unit_code and the same columns."""
+    return fetch(con, _BY_AREA_SQL, {"prefix": prefix, "first_year": first_year, "last_year": last_year,
+                                     "digits": unit_digits(level)}).rename(columns={"area_code": "unit_code"})
 
 
 def class_list(con, prefix: str, first_year: int, last_year: int,

@@ -74,44 +74,37 @@ def in_force_by_type(con, prefix: str, as_of: date) -> pd.DataFrame:
     """, _params(prefix=prefix, as_of=as_of, types=list(CONTRACT_TYPES)))
 
 
+# Per town, or per city or province above a city: the unit the town lies in,
+# $digits long (queries.unit_digits; rpad would cut a 9-digit town code).
+_COVERAGE_SQL = """
+    SELECT u.code AS area_code, u.name_zh, u.name_en,
+           count(*) FILTER (WHERE list_contains($enterprise_types, c.contract_type))
+               AS enterprise_contracts,
+           coalesce(sum(c.workers_covered) FILTER (
+               WHERE list_contains($enterprise_types, c.contract_type)), 0)::BIGINT AS enterprise_workers,
+           count(*) FILTER (WHERE NOT list_contains($enterprise_types, c.contract_type))
+               AS area_contracts
+    FROM collective_contracts AS c
+    JOIN org_units AS u
+      ON u.code = CASE WHEN $digits = 9 THEN c.town_code ELSE rpad(left(c.town_code, $digits), 6, '0') END
+    WHERE starts_with(c.town_code, $prefix) AND c.signed_date <= $as_of AND c.expiry_date >= $as_of
+    GROUP BY u.code, u.name_zh, u.name_en
+    ORDER BY enterprise_workers DESC, u.code
+"""
+
+
 def coverage_by_town(con, prefix: str, as_of: date) -> pd.DataFrame:
     """Towns with contracts in force on ``as_of``, most workers first: town_code,
     name_zh, name_en, enterprise_contracts, enterprise_workers, area_contracts."""
-    return fetch(con, """
-        SELECT c.town_code, u.name_zh, u.name_en,
-               count(*) FILTER (WHERE list_contains($enterprise_types, c.contract_type))
-                   AS enterprise_contracts,
-               coalesce(sum(c.workers_covered) FILTER (
-                   WHERE list_contains($enterprise_types, c.contract_type)), 0)::BIGINT AS enterprise_workers,
-               count(*) FILTER (WHERE NOT list_contains($enterprise_types, c.contract_type))
-                   AS area_contracts
-        FROM collective_contracts AS c
-        JOIN org_units AS u ON u.code = c.town_code
-        WHERE starts_with(c.town_code, $prefix) AND c.signed_date <= $as_of AND c.expiry_date >= $as_of
-        GROUP BY c.town_code, u.name_zh, u.name_en
-        ORDER BY enterprise_workers DESC, c.town_code
-    """, _params(prefix=prefix, as_of=as_of))
+    return fetch(con, _COVERAGE_SQL, _params(prefix=prefix, as_of=as_of, digits=unit_digits("town"))
+                 ).rename(columns={"area_code": "town_code"})
 
 
 def coverage_by_unit(con, prefix: str, as_of: date, level: str) -> pd.DataFrame:
     """coverage_by_town summed to the units at ``level`` (a province's cities,
-    the nation's provinces), most workers first: unit_code, name_zh, name_en,
-    enterprise_contracts, enterprise_workers, area_contracts."""
-    return fetch(con, """
-        SELECT u.code AS unit_code, u.name_zh, u.name_en,
-               count(*) FILTER (WHERE list_contains($enterprise_types, c.contract_type))
-                   AS enterprise_contracts,
-               coalesce(sum(c.workers_covered) FILTER (
-                   WHERE list_contains($enterprise_types, c.contract_type)), 0)::BIGINT AS enterprise_workers,
-               count(*) FILTER (WHERE NOT list_contains($enterprise_types, c.contract_type))
-                   AS area_contracts
-        FROM collective_contracts AS c
-        -- 350582101 -> 350500 (city), 350000 (province)
-        JOIN org_units AS u ON u.code = rpad(left(c.town_code, $digits), 6, '0')
-        WHERE starts_with(c.town_code, $prefix) AND c.signed_date <= $as_of AND c.expiry_date >= $as_of
-        GROUP BY u.code, u.name_zh, u.name_en
-        ORDER BY enterprise_workers DESC, u.code
-    """, {**_params(prefix=prefix, as_of=as_of), "digits": unit_digits(level)})
+    the nation's provinces): unit_code and the same columns."""
+    return fetch(con, _COVERAGE_SQL, _params(prefix=prefix, as_of=as_of, digits=unit_digits(level))
+                 ).rename(columns={"area_code": "unit_code"})
 
 
 def expiring(con, prefix: str, as_of: date, days: int = 90, limit: int | None = None) -> pd.DataFrame:

@@ -65,36 +65,33 @@ def claims_by_month(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """, {"prefix": prefix, "first": first, "last": last})
 
 
+# Per town, or per city or province above a city: the unit the town lies in,
+# $digits long (queries.unit_digits; rpad would cut a 9-digit town code).
+_RANKING_SQL = """
+    SELECT u.code AS area_code, u.name_zh, u.name_en,
+           sum(m.claims)::BIGINT AS claims,
+           sum(m.claims_paid_yuan)::DOUBLE AS claims_paid_yuan
+    FROM mutual_aid AS m
+    JOIN org_units AS u
+      ON u.code = CASE WHEN $digits = 9 THEN m.town_code ELSE rpad(left(m.town_code, $digits), 6, '0') END
+    WHERE starts_with(m.town_code, $prefix) AND m.month BETWEEN $first AND $last
+    GROUP BY u.code, u.name_zh, u.name_en
+    ORDER BY claims_paid_yuan DESC, u.code
+"""
+
+
 def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """Every town of the region with rows in the period, most yuan first:
     town_code, name_zh, name_en, claims, claims_paid_yuan (all schemes: flows add up)."""
-    return fetch(con, """
-        SELECT m.town_code, u.name_zh, u.name_en,
-               sum(m.claims)::BIGINT AS claims,
-               sum(m.claims_paid_yuan)::DOUBLE AS claims_paid_yuan
-        FROM mutual_aid AS m
-        JOIN org_units AS u ON u.code = m.town_code
-        WHERE starts_with(m.town_code, $prefix) AND m.month BETWEEN $first AND $last
-        GROUP BY m.town_code, u.name_zh, u.name_en
-        ORDER BY claims_paid_yuan DESC, m.town_code
-    """, {"prefix": prefix, "first": first, "last": last})
+    return fetch(con, _RANKING_SQL, {"prefix": prefix, "first": first, "last": last,
+                                     "digits": unit_digits("town")}).rename(columns={"area_code": "town_code"})
 
 
 def unit_ranking(con, prefix: str, first: date, last: date, level: str) -> pd.DataFrame:
     """town_ranking summed to the units at ``level`` (a province's cities, the
-    nation's provinces), most yuan first: unit_code, name_zh, name_en, claims,
-    claims_paid_yuan."""
-    return fetch(con, """
-        SELECT u.code AS unit_code, u.name_zh, u.name_en,
-               sum(m.claims)::BIGINT AS claims,
-               sum(m.claims_paid_yuan)::DOUBLE AS claims_paid_yuan
-        FROM mutual_aid AS m
-        -- 350582101 -> 350500 (city), 350000 (province)
-        JOIN org_units AS u ON u.code = rpad(left(m.town_code, $digits), 6, '0')
-        WHERE starts_with(m.town_code, $prefix) AND m.month BETWEEN $first AND $last
-        GROUP BY u.code, u.name_zh, u.name_en
-        ORDER BY claims_paid_yuan DESC, u.code
-    """, {"prefix": prefix, "first": first, "last": last, "digits": unit_digits(level)})
+    nation's provinces): unit_code and the same columns."""
+    return fetch(con, _RANKING_SQL, {"prefix": prefix, "first": first, "last": last,
+                                     "digits": unit_digits(level)}).rename(columns={"area_code": "unit_code"})
 
 
 def detail(con, prefix: str, first: date, last: date, limit: int | None = None) -> pd.DataFrame:
