@@ -1,12 +1,14 @@
 """Browser time and server memory at one scale (bench/run.py starts this).
 
     python bench/browser_time.py --db WAREHOUSE [--pages overview,stations] [--runs 5]
-        [--expect '{"overview": [7, 0]}'] [--json OUT]
+        [--query region=350000] [--expect '{"overview": [7, 0]}'] [--json OUT]
 
 Starts the app (``streamlit run app.py``, as the README says) and the floor
 page bench/apps/one_chart.py on free local ports, then opens each page in
 headless Chromium (/usr/bin/chromium; nothing is downloaded) in a fresh
-browser context per visit — a new session, as a new visitor — and times
+browser context per visit — a new session, as a new visitor — at the
+view ``--query`` names (the URL's query string, e.g. ``region=100000`` for
+the nation; none: the default view, 泉州市 this year), and times
 from ``page.goto`` to: the script finished (``stApp`` says notRunning), every
 plotly chart has drawn its SVG and every deck its canvas, and at least the
 expected number of each is on the page.  The first visit of a page is
@@ -16,7 +18,8 @@ Each visit also notes when the script had finished (the server's part and
 the transfer) apart from when everything was drawn, and the bytes the
 server sent over the websocket (the deck JSON travels in it).  A second
 floor, bench/apps/one_map.py (one map of one point), tells what the map
-itself costs.  The app server's RSS is read after each page's visits, and
+itself costs.  The text of any error box a page shows is kept with its
+visit.  The app server's RSS is read after each page's visits, and
 its peak (VmHWM) at the end.
 Prints (or writes) one JSON object.
 """
@@ -124,10 +127,16 @@ def visit(browser, url: str, expect: tuple[int, int], timeout_s: float) -> dict:
         document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length,
         document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas').length,
         document.querySelectorAll('[data-testid="stException"]').length]""")
+    # What an error box on the page says (Streamlit's stException), to report it verbatim.
+    exception_texts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stException\"]'),"
+        " e => e.innerText.slice(0, 1500))")
+    url_after = page.url  # the app writes the view it shows back into the URL
     context.close()
     return {"s": round(seconds, 3), "script_done_s": script_done and round(script_done, 3),
             "ws_bytes": received[0], "plotly": drawn[0], "decks": drawn[1],
-            "exceptions": drawn[2], "error": error}
+            "exceptions": drawn[2], "exception_texts": exception_texts, "error": error,
+            "url": url_after}
 
 
 def main() -> None:
@@ -137,6 +146,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="warm visits per page")
     parser.add_argument("--expect", default="{}",
                         help='JSON {page: [plotly charts, decks]} (from bench/server_time.py)')
+    parser.add_argument("--query", default="",
+                        help="URL query string of the view, e.g. region=100000 (none: 泉州市)")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -149,7 +160,7 @@ def main() -> None:
     app = start_server(ROOT / "app.py", env, app_port)
     floor = start_server(FLOOR_APP, env, floor_port)
     map_floor = start_server(MAP_FLOOR_APP, env, map_port)
-    result = {"db": str(args.db), "pages": {}, "floor": None, "map_floor": None,
+    result = {"db": str(args.db), "query": args.query, "pages": {}, "floor": None, "map_floor": None,
               "app_memory_after_start_mb": memory_mb(app.pid)}
     try:
         with sync_playwright() as p:
@@ -164,6 +175,8 @@ def main() -> None:
                                    "warm_median_s": statistics.median(v["s"] for v in map_visits[1:])}
             for name in args.pages.split(","):
                 url = f"http://127.0.0.1:{app_port}{PAGE_PATHS[name]}"
+                if args.query:
+                    url += "?" + args.query.lstrip("?")
                 wanted = expect.get(name, (0, 0))
                 visits = [visit(browser, url, wanted, args.timeout) for _ in range(args.runs + 1)]
                 result["pages"][name] = {

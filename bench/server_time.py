@@ -1,10 +1,12 @@
 """Server time of one page, in a fresh process (bench/run.py starts one per page).
 
-    python bench/server_time.py --db WAREHOUSE --page pages/stations.py [--warm 7] [--json OUT]
+    python bench/server_time.py --db WAREHOUSE --page pages/stations.py
+        [--query region=350000] [--warm 7] [--json OUT]
 
 Runs the app as Streamlit's AppTest does (in process, the page's script and
 every element it sends, no browser), so it times what the server does for
-one rerun:
+one rerun of one view (``--query``: the URL's query string; none is the
+default view, 泉州市 this year):
 
 * cold: the first run of the page in this process — every cached query
   misses.  Python modules the app imports are imported before the clock
@@ -14,8 +16,10 @@ one rerun:
 * floor: the page's SQL alone — the distinct queries the cold run asked
   ``dashboard.ui.data.run`` for, replayed uncached on one read-only
   connection — plus an empty Streamlit page (bench/apps/empty.py): medians.
-* the deck JSON each map sends (bytes and features), errors, element counts,
-  and the peak RSS of this process.
+* the deck JSON each map sends (bytes, features, features per layer), errors,
+  warnings (a region the app cannot show falls back with one), the region the
+  page ended up showing (the URL it writes back), element counts, and the
+  peak RSS of this process.
 
 Prints (or writes) one JSON object.
 """
@@ -138,6 +142,10 @@ def main() -> None:
     at.run()
     cold = time.perf_counter() - started
     errors = [e.value.splitlines()[0][:300] for e in at.exception]
+    warnings = [str(w.value).splitlines()[0][:300] for w in at.warning]
+    region_shown = at.query_params.get("region")
+    if isinstance(region_shown, list):
+        region_shown = region_shown[-1] if region_shown else None
     calls = recorder.distinct()
     elements = {kind: len(at.get(kind)) for kind in ("plotly_chart", "deck_gl_json_chart", "metric")}
     decks = decks_of(at)
@@ -159,7 +167,8 @@ def main() -> None:
         "warm_ratio": round(statistics.median(warm) / floor, 2),
         "cold_ratio": round(cold / floor, 2),
         "queries": [name.rsplit(".", 2)[-2] + "." + name.rsplit(".", 1)[-1] for name, _, _ in calls],
-        "errors": errors, "elements": elements, "decks": decks,
+        "errors": errors, "warnings": warnings, "region_shown": region_shown,
+        "elements": elements, "decks": decks,
         "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     text = json.dumps(result, ensure_ascii=False, indent=1)
