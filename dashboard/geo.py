@@ -14,6 +14,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.queries import NATION_CODE
@@ -189,10 +190,14 @@ def view_bounds(outlines: dict, units: pd.DataFrame, region_code: str, lons, lat
         box = region_bounds(outlines, units, region_code)
         if box is not None:
             return box
-    points = [(float(x), float(y)) for x, y in zip(lons, lats) if pd.notna(x) and pd.notna(y)]
-    if points:
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
-        return min(xs) - pad_deg, min(ys) - pad_deg, max(xs) + pad_deg, max(ys) + pad_deg
+    # Vectorised: a nation's 150,000 stations took 0.4 s a rerun one by one.
+    xs = pd.to_numeric(pd.Series(lons, dtype="float64"), errors="coerce").to_numpy()
+    ys = pd.to_numeric(pd.Series(lats, dtype="float64"), errors="coerce").to_numpy()
+    placed = ~(np.isnan(xs) | np.isnan(ys))
+    if placed.any():
+        xs, ys = xs[placed], ys[placed]
+        return (float(xs.min()) - pad_deg, float(ys.min()) - pad_deg,
+                float(xs.max()) + pad_deg, float(ys.max()) + pad_deg)
     return region_bounds(outlines, units, region_code)
 
 
