@@ -400,7 +400,7 @@ def _load(files: list[tuple[str, bytes]], *, dataset: str | None, unit: str | No
             progress(bilingual("progress_writing", rows=result.rows))
             written = write_tables(con, examined.tables, examined.payloads, db=db_file,
                                    loaded_by=loaded_by, loaded_at=datetime.now())
-            con.execute("COMMIT")
+            warehouse.commit_to_file(con)
         except BaseException:
             con.execute("ROLLBACK")
             raise
@@ -471,12 +471,17 @@ def _state(con: duckdb.DuckDBPyConnection) -> tuple:
 
 
 def _initialised(con: duckdb.DuckDBPyConnection) -> bool:
-    # duckdb_tables() rather than information_schema: half the time, and
-    # every load asks.
-    (count,) = loader.first_row(con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'load_batches'"
-    ))
-    return count > 0
+    # A lookup of the one name, not a query of duckdb_tables(): that lists
+    # every table of every attached database (on the writers' shared host
+    # instance, other warehouses' too), and the first time a DuckDB instance
+    # asks, it first builds all of DuckDB's built-in views (~7 ms; every
+    # check's read connection is a new instance).  A name not found leaves an
+    # open transaction usable (a first load creates the schema in it).
+    try:
+        con.table("load_batches")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def _ensure_initialised(con: duckdb.DuckDBPyConnection) -> None:

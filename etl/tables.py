@@ -11,6 +11,7 @@ looked at once.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -446,8 +447,13 @@ def extract(grid: SheetGrid, layout: Layout) -> RawTable:
                             np.empty(0, dtype=object), _scale(layout, name, cell))
             for name, cell in layout.mapping.items()})
     if columns is None:
-        # One 2-D object array (fast from calamine's list of lists) and its columns.
-        cells = np.array(body, dtype=object)
+        # One 2-D object array and its columns.  np.fromiter over the cells
+        # in order, not np.array(body): every row has ``width`` cells by now,
+        # and np.array spends as long again checking each row's shape and
+        # whether its cells are sequences themselves (~25 ms against ~13
+        # for 100,000 rows).
+        cells = np.fromiter(itertools.chain.from_iterable(body), dtype=object,
+                            count=n * width).reshape(n, width)
         columns = [np.ascontiguousarray(cells[:, j]) for j in range(width)]
 
     # Per column (rows contiguous): which cells hold anything, text, a note.

@@ -708,6 +708,8 @@ def check_duplicate_keys(tables: list[ParsedTable]) -> None:
                   if len(table.frame) and set(key) <= set(table.frame.columns)]
         if not usable:
             continue
+        if not _any_repeated_key([t.frame for _, t in usable], key):
+            continue
         # One frame of (key, row, table) for the whole load, built column-wise.
         keys = pd.DataFrame({
             **{name: pd.Series(np.concatenate([t.frame[name].to_numpy(dtype=object)
@@ -737,6 +739,28 @@ def check_duplicate_keys(tables: list[ParsedTable]) -> None:
                 cell=f"{letter}{row}" if letter else "",
                 key=" · ".join(_key_text(values[k]) for k in key),
                 first_zh=where_zh, first_en=where_en))
+
+
+def _any_repeated_key(frames: list[pd.DataFrame], key: list[str]) -> bool:
+    """Does any complete key occur twice in ``frames``?  Asked first, since
+    almost every load says no: each key column's values are numbered once
+    (pd.factorize, the same equality and blanks as DataFrame.duplicated) and
+    the numbers combined into one integer per row, instead of building a
+    frame of objects, testing it for blanks and hashing rows of objects
+    (~20 ms of 100,000 rows, against ~8)."""
+    combined = np.zeros(sum(len(f) for f in frames), dtype=np.int64)
+    complete = np.ones(len(combined), dtype=bool)
+    room = 1
+    for name in key:
+        codes, uniques = pd.factorize(
+            np.concatenate([f[name].to_numpy(dtype=object) for f in frames]))
+        room *= len(uniques) + 1
+        if room >= 2 ** 62:         # numbers no longer fit one integer: ask the slow way
+            return True
+        complete &= codes >= 0
+        combined = combined * (len(uniques) + 1) + (codes + 1)
+    combined = combined[complete]
+    return len(pd.unique(combined)) < len(combined)
 
 
 def _key_text(value) -> str:

@@ -360,3 +360,23 @@ def test_empty_rows_and_columns_and_notes_under_the_table_are_not_data():
     assert table.issues == []
     assert table.frame["_row"].tolist() == [2, 4]
     assert "0595" not in table.frame.to_csv()
+
+
+# Keys repeated within one load ------------------------------------------------------
+
+def test_the_same_key_in_two_files_of_one_load_is_reported_in_the_later_file():
+    files = [("安海7月.csv", (AID + "2024-07,安海镇,职工住院医疗互助,10995,23,61200\n").encode()),
+             ("安海7月补报.csv", (AID + "2024-07,安海镇,女职工特殊疾病互助,1623,2,8000\n"
+                               "2024年7月,安海,住院医疗互助,10995,23,61200\n").encode())]
+    tables, issues = parse_files(files, make_context())
+    assert issues == [] and tables[0].issues == []
+    (repeated,) = tables[1].issues
+    assert (repeated.code, repeated.row) == ("duplicate_key", 3)
+    assert "「安海7月.csv」第 2 行" in repeated.message_zh
+
+
+def test_rows_alike_only_where_a_key_is_blank_are_not_duplicates():
+    # A blank scheme is its own error on each row, not "the same row twice".
+    table = parse_csv(AID + "2024-07,安海镇,,10995,23,61200\n"
+                            "2024-07,安海镇,,10995,23,61200\n")
+    assert sorted({i.code for i in table.issues}) == ["missing_value"]
