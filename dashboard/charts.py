@@ -252,13 +252,14 @@ def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
 
 
 def _names(df: pd.DataFrame, lang: str, zh: str = "name_zh", en: str = "name_en") -> list[str]:
-    """Town names for a category axis.  Two towns may share a name (官桥镇 is in
-    安溪县 and in 南安市) and a category axis would draw them as one row, so a
-    shared name carries its code."""
+    """Town (or unit) names for a category axis.  Two towns may share a name
+    (官桥镇 is in 安溪县 and in 南安市; a nation has many 城关镇) and a category
+    axis would draw them as one row, so a shared name carries its code."""
     names = list(df[en] if lang == "en" else df[zh])
-    if "town_code" not in df:
+    code_column = next((c for c in ("town_code", "unit_code") if c in df), None)
+    if code_column is None:
         return names
-    codes = list(df["town_code"])
+    codes = list(df[code_column])
     codes_of: dict[str, set] = {}
     for name, code in zip(names, codes):
         codes_of.setdefault(name, set()).add(code)
@@ -374,7 +375,7 @@ def reporting_by_unit_heatmap(by_unit: pd.DataFrame, lang: str, level: str) -> g
     expected, reported = by_unit["towns_expected"], by_unit["towns_reported"]
     status = np.where(expected == 0, "not_expected", np.where(reported >= expected, "reported", "missing"))
     cells = by_unit.assign(
-        row=list(by_unit["name_en"] if lang == "en" else by_unit["name_zh"]),
+        row=_names(by_unit, lang),
         status=status,
         cell=[str(e - r) if r < e else "" for r, e in zip(reported, expected)],
         hover=[t("overview.towns_reported", lang, reported=r, expected=e) if e

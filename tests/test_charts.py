@@ -313,3 +313,16 @@ def test_a_city_sized_yuan_axis_reads_in_wan_as_its_title_says():
     axis = spec(charts.claims_combo(claims, MONTHS, "zh"))["layout"]["yaxis2"]
     assert axis["title"]["text"] == "金额（万元）"
     assert axis["tickmode"] == "array" and axis["ticktext"][-1] == "400"    # 4,000,000 yuan = 400 万
+
+
+def test_two_units_of_one_name_keep_their_own_rows_and_bars():
+    # Made-up names repeat in a province's warehouse (two 德清市), and real
+    # ones across a nation (城关镇): each keeps its own heatmap row and bar.
+    by_unit = pd.DataFrame({"dataset": ["mutual_aid"] * 2, "unit_code": ["350300", "350700"],
+                            "name_zh": ["德清市", "德清市"], "name_en": ["Deqing", "Deqing"],
+                            "month": ["2024-06"] * 2, "towns_expected": [3, 3], "towns_reported": [3, 1]})
+    heatmap = charts.reporting_by_unit_heatmap(by_unit, "zh", "city").data[0]
+    assert list(heatmap.y) == ["德清市（350300）", "德清市（350700）"]
+    ranking = by_unit.assign(claims_paid_yuan=[2.0, 1.0])
+    bar = charts.town_ranking(ranking, "claims_paid_yuan", "zh", code="unit_code").data[0]
+    assert list(bar.y) == ["德清市（350300）", "德清市（350700）"]
