@@ -111,15 +111,14 @@ def _flock(db: Path, exclusive: bool, timeout_s: float):
             os.close(gate)
 
 
-def _connect(db: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
-    # A process outside our locking (an analyst's duckdb shell) may still hold
-    # the file; retry DuckDB's own lock error within the same bounded wait.
+def _retrying_on_lock(db: Path, deadline: float, open_file):
+    """``open_file()``, again while DuckDB says another process holds ``db``:
+    a process outside our locking (an analyst's duckdb shell) may still hold
+    the file, so its lock error is retried within the same bounded wait."""
     delay = 0.01
     while True:
         try:
-            con = duckdb.connect(str(db), read_only=read_only, config=_CONFIG)
-            con.execute("SET enable_progress_bar = false")
-            return con
+            return open_file()
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 if "lock" in str(exc).lower():
@@ -127,6 +126,13 @@ def _connect(db: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConne
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.2)
+
+
+def _connect(db: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+    con = _retrying_on_lock(db, deadline,
+                            lambda: duckdb.connect(str(db), read_only=read_only, config=_CONFIG))
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 @contextlib.contextmanager
@@ -192,19 +198,7 @@ def _attach(db: Path, deadline: float) -> tuple[duckdb.DuckDBPyConnection, str]:
     alias = _unique_alias("warehouse")
     con = _host_cursor()
     try:
-        # As in _connect: a process outside our locking may hold the file.
-        delay = 0.01
-        while True:
-            try:
-                con.execute("ATTACH ? AS " + _identifier(alias), [str(db)])
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                    if "lock" in str(exc).lower():
-                        raise WarehouseBusy(db, settings.lock_timeout_s()) from exc
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.2)
+        _retrying_on_lock(db, deadline, lambda: con.execute("ATTACH ? AS " + _identifier(alias), [str(db)]))
         con.execute("USE " + _identifier(alias))
         con.execute("SET enable_progress_bar = false")
     except BaseException:
