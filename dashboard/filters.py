@@ -112,6 +112,13 @@ class ViewFilter:
         return child_level(self.region.level)
 
     @property
+    def shows_units_below(self) -> bool:
+        """A province or the nation: its towns number in the thousands, so
+        its rankings, charts and maps show the units one level below it
+        (``child_level``) instead.  A city and below show towns."""
+        return self.region.level in ("nation", "province")
+
+    @property
     def ranking_prefix(self) -> str:
         """Towns are ranked within the region; for one town, within its county."""
         if self.region.level == "town" and self.county is not None:

@@ -300,7 +300,7 @@ def _contracts_slide(con, vf: ViewFilter, region: str) -> Slide:
         # One town has a handful of contracts in force: when they were signed says more.
         signed = contracts.signed_by_month(con, **vf.span())
         figure = charts.contracts_signed(signed, shown.month_labels(), lang) if not signed.empty else None
-    elif vf.region.level in ("nation", "province"):
+    elif vf.shows_units_below:
         # As the contracts page ranks them: the cities or provinces below.
         level = vf.child_level
         coverage = contracts.coverage_by_unit(con, **vf.at_end(), level=level)
@@ -432,7 +432,7 @@ def _map_slide(con, vf: ViewFilter, region: str) -> Slide:
     units = meta.org_units(con)
     towns_frame = station_queries.town_summary(con, **vf.span())
     count = int(towns_frame["stations"].sum()) if not towns_frame.empty else 0
-    if vf.region.level in ("nation", "province"):
+    if vf.shows_units_below:
         # As the stations page draws it: one bubble per province or city.
         points, kind = station_queries.area_summary(con, **vf.span(), level=vf.child_level), "areas"
     elif count > station_queries.MAX_POINTS:

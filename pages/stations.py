@@ -70,7 +70,7 @@ if not widgets.empty_period(vf) and widgets.stations_cards(vf):
                    "lang": lang, "heatmap": heatmap, "tiles": tiles,
                    "bounds": geo.view_bounds(outlines, units, vf.region.code,
                                              summary["lon"], summary["lat"])}
-        if vf.region.level in ("nation", "province"):
+        if vf.shows_units_below:
             drawn = run(stations.area_summary, **span, level=vf.child_level)
             deck = maps.area_deck(drawn, **context)
             map_help = t(f"stations.map_help_areas.{vf.child_level}", lang)

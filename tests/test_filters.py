@@ -162,9 +162,11 @@ def test_the_nation_and_a_province_can_be_viewed_and_count_every_town_below_them
     assert (nation.region.level, nation.prefix, nation.child_level, nation.notices) == (
         "nation", "", "province", ())
     assert (province.prefix, province.child_level) == ("35", "city")
-    # ... while a city still defaults to itself and ranks its counties
+    assert nation.shows_units_below and province.shows_units_below
+    # ... while a city still defaults to itself, ranks its counties on the
+    # overview and shows towns elsewhere
     city = parse_view({}, regions, LATEST)
-    assert (city.region.code, city.child_level) == ("350500", "county")
+    assert (city.region.code, city.child_level, city.shows_units_below) == ("350500", "county", False)
 
 
 def test_the_top_is_the_widest_unit_the_warehouse_holds():

@@ -327,17 +327,13 @@ def stations_cards(vf: ViewFilter) -> bool:
 
 
 # Programme rankings ----------------------------------------------------------------
-# A province's or the nation's towns number in the thousands: its programme
-# pages rank the units one level below it, as its overview does.  A city and
-# below rank towns (the city's overview offers its counties).
-
-def ranks_units(vf: ViewFilter) -> bool:
-    return vf.region.level in ("nation", "province")
-
+# A province's or the nation's programme pages rank the units one level below
+# it (ViewFilter.shows_units_below), as its overview does.  A city and below
+# rank towns (the city's overview offers its counties).
 
 def mutual_aid_ranking(vf: ViewFilter) -> None:
     """Yuan paid per town, or per city or province above a city; a click narrows the view."""
-    if ranks_units(vf):
+    if vf.shows_units_below:
         ranking = run(mutual_aid.unit_ranking, **vf.span(), level=vf.child_level)
         fig = figure(charts.town_ranking, ranking, "claims_paid_yuan", vf.lang, code="unit_code",
                      title_key=f"overview.unit_ranking.{vf.child_level}")
@@ -351,7 +347,7 @@ def camps_by_area(vf: ViewFilter) -> None:
     """Children per town (or per city or province) and, beside it, enrolment
     against capacity for the same units."""
     years = vf.years()
-    if ranks_units(vf):
+    if vf.shows_units_below:
         by_area = run(camps.by_unit, **years, level=vf.child_level)
         code, title_key = "unit_code", f"camps.by_unit.{vf.child_level}"
     else:
@@ -367,7 +363,7 @@ def camps_by_area(vf: ViewFilter) -> None:
 def contracts_coverage(vf: ViewFilter) -> None:
     """Workers covered per town (or per city or province); nothing when no
     contract is in force."""
-    if ranks_units(vf):
+    if vf.shows_units_below:
         coverage = run(contracts.coverage_by_unit, **vf.at_end(), level=vf.child_level)
         code, title_key = "unit_code", f"contracts.coverage_by_unit.{vf.child_level}"
     else:
