@@ -32,7 +32,14 @@ def metrics(page) -> dict[str, str]:
 
 
 def metric_cards(page) -> dict[str, tuple[str, str]]:
-    """KPI cards as {label: (value, the line under it)}."""
+    """KPI cards as {label: (value, the line under it)}, once they have all
+    arrived: a run can look idle to the test a moment before its cards are
+    drawn (seen once in CI as an empty dict)."""
+    page.wait_for_selector('[data-testid="stMetricValue"]')
+    count = -1
+    while page.locator('[data-testid="stMetric"]').count() != count:
+        count = page.locator('[data-testid="stMetric"]').count()
+        page.wait_for_timeout(300)
     cards = {}
     for card in page.locator('[data-testid="stMetric"]').all():
         label = card.locator('[data-testid="stMetricLabel"]').inner_text().strip()
