@@ -314,8 +314,9 @@ def _contracts_slide(con, vf: ViewFilter, region: str) -> Slide:
                                int(r.contracts), int(r.enterprises_covered), int(r.workers_covered),
                                bool(r.is_enterprise))
               for r in by_type.itertuples()]
-    expiring = contracts.expiring(con, vf.prefix, as_of, EXPIRING_DAYS)
-    sentences = rt.contract_sentences(region, shown.last, groups, expiring_soon=len(expiring),
+    sentences = rt.contract_sentences(region, shown.last, groups,
+                                      expiring_soon=contracts.expiring_count(con, vf.prefix, as_of,
+                                                                             EXPIRING_DAYS),
                                       expiring_days=EXPIRING_DAYS, lang=lang)
     return Slide("programme", "collective_contracts", _programme_title("collective_contracts", lang),
                  figure=figure, sentences=tuple(sentences),

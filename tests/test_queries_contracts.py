@@ -64,6 +64,13 @@ def test_the_renewal_list_holds_contracts_expiring_within_90_days(fixture_con):
     assert "CD-002" not in set(expiring["contract_id"])
 
 
+def test_the_renewal_count_is_the_length_of_the_whole_list(fixture_con):
+    # The 汇报 deck says "11 contracts expire within 90 days" without fetching them.
+    assert contracts.expiring_count(fixture_con, prefix=CITY, as_of=END_H1_2024, days=90) == 11
+    assert contracts.expiring_count(fixture_con, prefix=CITY, as_of=END_H1_2024, days=45) == 10
+    assert contracts.expiring_count(fixture_con, prefix=LUOXI, as_of=END_H1_2024) == 0
+
+
 def test_the_renewal_list_with_a_limit_is_the_soonest_to_expire(fixture_con):
     # Of the 11, the ten AH-A contracts (day 45) come before CD-001 (day 90).
     expiring = contracts.expiring(fixture_con, prefix=CITY, as_of=END_H1_2024, days=90, limit=10)

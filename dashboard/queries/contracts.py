@@ -107,6 +107,16 @@ def coverage_by_unit(con, prefix: str, as_of: date, level: str) -> pd.DataFrame:
                  ).rename(columns={"area_code": "unit_code"})
 
 
+# Contracts in force on $as_of that expire within $days days after it: the
+# renewal window, said once for the list and for its count.
+_EXPIRING_WHERE = """
+        WHERE starts_with(c.town_code, $prefix)
+          AND c.signed_date <= $as_of
+          AND c.expiry_date > $as_of
+          AND c.expiry_date <= $as_of::DATE + to_days($days::INTEGER)
+"""
+
+
 def expiring(con, prefix: str, as_of: date, days: int = 90, limit: int | None = None) -> pd.DataFrame:
     """The renewal to-do list: contracts in force on ``as_of`` that expire within
     ``days`` days after it (as_of + 1 .. as_of + days), soonest first, then by
@@ -124,10 +134,14 @@ def expiring(con, prefix: str, as_of: date, days: int = 90, limit: int | None = 
                c.enterprises_covered, c.workers_covered
         FROM collective_contracts AS c
         JOIN org_units AS u ON u.code = c.town_code
-        WHERE starts_with(c.town_code, $prefix)
-          AND c.signed_date <= $as_of
-          AND c.expiry_date > $as_of
-          AND c.expiry_date <= $as_of::DATE + to_days($days::INTEGER)
+    """ + _EXPIRING_WHERE + """
         ORDER BY c.expiry_date, c.contract_id
         LIMIT $limit
     """, {"prefix": prefix, "as_of": as_of, "days": days, "limit": limit})
+
+
+def expiring_count(con, prefix: str, as_of: date, days: int = 90) -> int:
+    """How many contracts the renewal list ``expiring`` holds, counted in DuckDB
+    (a nation has ~250,000 in a 90-day window: too many to fetch for a count)."""
+    return int(con.execute("SELECT count(*) FROM collective_contracts AS c" + _EXPIRING_WHERE,
+                           {"prefix": prefix, "as_of": as_of, "days": days}).fetchone()[0])
