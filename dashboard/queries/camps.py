@@ -48,7 +48,7 @@ def by_year(con, prefix: str, last_year: int) -> pd.DataFrame:
 # Per town, or per city or province above a city: the unit the town lies in,
 # $digits long (queries.unit_digits; rpad would cut a 9-digit town code).
 _BY_AREA_SQL = """
-    SELECT u.code AS area_code, u.name_zh, u.name_en,
+    SELECT u.code AS unit_code, u.name_zh, u.name_en,
            count(*) AS classes,
            sum(c.children_enrolled)::BIGINT AS children_enrolled,
            sum(c.new_form_children)::BIGINT AS new_form_children,
@@ -68,15 +68,14 @@ def by_town(con, prefix: str, first_year: int, last_year: int) -> pd.DataFrame:
     """Towns with classes in the years, most children first: town_code, name_zh,
     name_en, classes, children_enrolled, new_form_children, capacity, fill_rate
     (children / capacity over the classes that state a capacity)."""
-    return fetch(con, _BY_AREA_SQL, {"prefix": prefix, "first_year": first_year, "last_year": last_year,
-                                     "digits": unit_digits("town")}).rename(columns={"area_code": "town_code"})
+    return by_unit(con, prefix, first_year, last_year, "town").rename(columns={"unit_code": "town_code"})
 
 
 def by_unit(con, prefix: str, first_year: int, last_year: int, level: str) -> pd.DataFrame:
     """by_town summed to the units at ``level`` (a province's cities, the
     nation's provinces): unit_code and the same columns."""
     return fetch(con, _BY_AREA_SQL, {"prefix": prefix, "first_year": first_year, "last_year": last_year,
-                                     "digits": unit_digits(level)}).rename(columns={"area_code": "unit_code"})
+                                     "digits": unit_digits(level)})
 
 
 def class_list(con, prefix: str, first_year: int, last_year: int,

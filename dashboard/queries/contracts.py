@@ -77,7 +77,7 @@ def in_force_by_type(con, prefix: str, as_of: date) -> pd.DataFrame:
 # Per town, or per city or province above a city: the unit the town lies in,
 # $digits long (queries.unit_digits; rpad would cut a 9-digit town code).
 _COVERAGE_SQL = """
-    SELECT u.code AS area_code, u.name_zh, u.name_en,
+    SELECT u.code AS unit_code, u.name_zh, u.name_en,
            count(*) FILTER (WHERE list_contains($enterprise_types, c.contract_type))
                AS enterprise_contracts,
            coalesce(sum(c.workers_covered) FILTER (
@@ -96,15 +96,13 @@ _COVERAGE_SQL = """
 def coverage_by_town(con, prefix: str, as_of: date) -> pd.DataFrame:
     """Towns with contracts in force on ``as_of``, most workers first: town_code,
     name_zh, name_en, enterprise_contracts, enterprise_workers, area_contracts."""
-    return fetch(con, _COVERAGE_SQL, _params(prefix=prefix, as_of=as_of, digits=unit_digits("town"))
-                 ).rename(columns={"area_code": "town_code"})
+    return coverage_by_unit(con, prefix, as_of, "town").rename(columns={"unit_code": "town_code"})
 
 
 def coverage_by_unit(con, prefix: str, as_of: date, level: str) -> pd.DataFrame:
     """coverage_by_town summed to the units at ``level`` (a province's cities,
     the nation's provinces): unit_code and the same columns."""
-    return fetch(con, _COVERAGE_SQL, _params(prefix=prefix, as_of=as_of, digits=unit_digits(level))
-                 ).rename(columns={"area_code": "unit_code"})
+    return fetch(con, _COVERAGE_SQL, _params(prefix=prefix, as_of=as_of, digits=unit_digits(level)))
 
 
 # Contracts in force on $as_of that expire within $days days after it: the

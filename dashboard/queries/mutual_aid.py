@@ -68,7 +68,7 @@ def claims_by_month(con, prefix: str, first: date, last: date) -> pd.DataFrame:
 # Per town, or per city or province above a city: the unit the town lies in,
 # $digits long (queries.unit_digits; rpad would cut a 9-digit town code).
 _RANKING_SQL = """
-    SELECT u.code AS area_code, u.name_zh, u.name_en,
+    SELECT u.code AS unit_code, u.name_zh, u.name_en,
            sum(m.claims)::BIGINT AS claims,
            sum(m.claims_paid_yuan)::DOUBLE AS claims_paid_yuan
     FROM mutual_aid AS m
@@ -83,15 +83,14 @@ _RANKING_SQL = """
 def town_ranking(con, prefix: str, first: date, last: date) -> pd.DataFrame:
     """Every town of the region with rows in the period, most yuan first:
     town_code, name_zh, name_en, claims, claims_paid_yuan (all schemes: flows add up)."""
-    return fetch(con, _RANKING_SQL, {"prefix": prefix, "first": first, "last": last,
-                                     "digits": unit_digits("town")}).rename(columns={"area_code": "town_code"})
+    return unit_ranking(con, prefix, first, last, "town").rename(columns={"unit_code": "town_code"})
 
 
 def unit_ranking(con, prefix: str, first: date, last: date, level: str) -> pd.DataFrame:
     """town_ranking summed to the units at ``level`` (a province's cities, the
     nation's provinces): unit_code and the same columns."""
     return fetch(con, _RANKING_SQL, {"prefix": prefix, "first": first, "last": last,
-                                     "digits": unit_digits(level)}).rename(columns={"area_code": "unit_code"})
+                                     "digits": unit_digits(level)})
 
 
 def detail(con, prefix: str, first: date, last: date, limit: int | None = None) -> pd.DataFrame:
