@@ -43,6 +43,10 @@ USED_TRACE_TYPES = ("bar", "scatter", "heatmap")
 UNUSED_LAYOUT_PARTS = ("polar", "ternary", "scene", "geo", "coloraxis", "colorscale")
 
 
+TITLE_TOP = 12                                  # the title's distance from the top edge
+TITLE_HEIGHT = round(theme.TITLE_FONT_SIZE * 1.5)   # the title's line and the gap below it
+
+
 def _template() -> go.layout.Template:
     """plotly_white with our type, margins, legend and grid, built once.
 
@@ -60,7 +64,11 @@ def _template() -> go.layout.Template:
                 if key not in UNUSED_LAYOUT_PARTS})
     template.layout.update(
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE, "color": theme.TEXT},
-        title={"font": {"size": theme.TITLE_FONT_SIZE}, "x": 0, "xanchor": "left"},
+        # The title keeps to the top edge: a legend of several rows (long
+        # English names) grows the top margin downwards from it, where a
+        # title centred in that margin would sit on the legend.
+        title={"font": {"size": theme.TITLE_FONT_SIZE}, "x": 0, "xanchor": "left",
+               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": TITLE_TOP}},
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1,
                 "font": {"size": theme.FONT_SIZE}},
@@ -197,7 +205,7 @@ def _fit_margins(fig: go.Figure) -> go.Figure:
     else:
         need["b"] = max(need["b"], bottom_ticks)
         if rows > 1 and legend.get("yref") != "container":
-            need["t"] = max(need["t"], margin["t"] + LEGEND_ROW * (rows - 1))
+            need["t"] = max(need["t"], TITLE_TOP + TITLE_HEIGHT + LEGEND_ROW * rows)
     wider = {side: math.ceil(px) for side, px in need.items()
              if side in "lrtb" and px > (margin.get(side) or 0)}
     if wider:

@@ -290,6 +290,21 @@ def test_a_bottom_legend_of_five_groups_gets_rows_of_room():
     assert layout["margin"]["b"] >= 3 * charts.LEGEND_ROW     # three rows of two at half width
 
 
+def test_a_legend_of_three_rows_sits_below_the_title_not_on_it():
+    # In English the contract types are too long to stand side by side at half
+    # width: three rows above the plot.  The title keeps to the top edge, so
+    # the rows added to the top margin go between it and the plot.
+    signed = pd.DataFrame({"month": "2024-01", "contract_type": ["工资集体合同", "综合性集体合同",
+                                                                 "女职工权益保护专项合同"],
+                           "contracts": [3, 2, 1]})
+    layout = spec(charts.contracts_signed(signed, ["2024-01"], "en"))["layout"]
+    title = layout["template"]["layout"]["title"]
+    assert (title["yref"], title["y"], title["yanchor"]) == ("container", 1, "top")
+    title_bottom = title["pad"]["t"] + 1.5 * theme.TITLE_FONT_SIZE     # a line and a little
+    legend_top = layout["margin"]["t"] - 3 * charts.LEGEND_ROW
+    assert legend_top >= title_bottom
+
+
 def test_the_template_carries_only_what_the_charts_draw(fixture_con):
     fig = charts.trend_small_multiples(overview.monthly_trends(fixture_con, prefix=CITY, **H1_2024), MONTHS, "zh")
     template = spec(fig)["layout"]["template"]
