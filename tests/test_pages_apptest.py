@@ -59,7 +59,7 @@ def test_the_default_view_is_quanzhou_this_year_compared_with_last_year(app):
         "互助金支付": ("¥545,435", "+¥59,435 (+12.2%)"),
         "参加儿童": ("699", "+129 (+22.6%)"),
         "开班数": ("25", "+4 (+19.0%)"),
-        "有效集体合同（企业 + 区域/行业）": ("289 + 2", "+100 (+52.9%)"),
+        "有效合同（企业 + 区域/行业）": ("289 + 2", "+100 (+52.9%)"),
         "覆盖职工（企业合同）": ("18,780", "+6,480 (+52.7%)"),
         "驿站数": ("21", "+6 (+40.0%)"),
         "服务人次": ("3,700", "+220 (+6.3%)"),
@@ -76,7 +76,7 @@ def test_anhai_shows_the_published_2024_figures(app):
     assert values == {
         "住院互助 参保人数": "10,995", "女职工特疾互助 参保人数": "1,623", "互助金支付": "¥385,435",
         "参加儿童": "579", "开班数": "21",
-        "有效集体合同（企业 + 区域/行业）": "285 + 1", "覆盖职工（企业合同）": "17,580",
+        "有效合同（企业 + 区域/行业）": "285 + 1", "覆盖职工（企业合同）": "17,580",
         "驿站数": "18", "服务人次": "3,300",
     }
 
@@ -154,7 +154,7 @@ def test_english(app):
     assert captions(at)[0] == "Anhai Town · 2024-01 to 2024-06 · Year on year: 2023-01 to 2023-06"
     assert cards(at)["Hospital aid: members"] == ("10,995", "+695 (+6.7%)")
     assert cards(at)["Aid paid"] == ("¥385,435", "+¥67,435 (+21.2%)")
-    assert cards(at)["Contracts in force (enterprise + area/industry)"][0] == "285 + 1"
+    assert cards(at)["In force (enterprise + area)"][0] == "285 + 1"
     assert at.metric[0].proto.delta_description == "Year on year"
     assert captions(at)[-1] == "Data as of 2024-06 · Source: 16 upload batches · Last import 2024-07-06 10:00"
     assert chart_specs(at)[0]["layout"]["title"]["text"] == "Monthly trends"
@@ -254,7 +254,7 @@ def test_a_town_with_no_camps_says_so(app):
 def test_contracts_page(app):
     at = app("pages/contracts.py", **ANHAI)
     assert cards(at) == {
-        "有效集体合同（企业 + 区域/行业）": ("285 + 1", "+100 (+54.1%)"),
+        "有效合同（企业 + 区域/行业）": ("285 + 1", "+100 (+54.1%)"),
         "覆盖职工（企业合同）": ("17,580", "+6,480 (+58.4%)"),
         "区域/行业合同覆盖职工": ("24,346", "覆盖 963 家企业"),
         "期间签订合同": ("100", "+99 (+9900.0%)"),
