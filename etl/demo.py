@@ -129,7 +129,8 @@ def _holds_real_data(db: Path) -> bool:
         return False
     with warehouse.read(db) as con:
         (initialised,) = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_batches'"
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_name = 'load_batches'"
         ).fetchone()
         if not initialised:
             return False

@@ -508,7 +508,8 @@ def init(db: Path | str | None = None) -> int:
 
 UPGRADE_NEEDED_SQL = """
     SELECT count(*) = 0 FROM duckdb_columns()
-    WHERE table_name = 'org_units' AND column_name = 'reporting'
+    WHERE database_name = current_database()
+      AND table_name = 'org_units' AND column_name = 'reporting'
 """
 
 REPORTING_FROM_REFERENCE_SQL = """

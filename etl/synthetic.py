@@ -670,7 +670,8 @@ def _holds_real_data(db: Path) -> bool:
         return False
     with warehouse.read(db) as con:
         tables = {t for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database()").fetchall()}
         if "load_batches" not in tables:
             return False
         (count,) = con.execute("SELECT count(*) FROM load_batches WHERE loaded_by <> $by",

@@ -67,7 +67,8 @@ def dropdown_lists(spec: Dataset, db: Path | None = None) -> dict[str, list[str]
     if db.exists():
         with warehouse.read(db) as con:
             [(initialised,)] = con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'org_units'"
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_catalog = current_database() AND table_name = 'org_units'"
             ).fetchall()
             if initialised:
                 towns = warehouse_context.read_towns(con)

@@ -5,8 +5,8 @@ does, every other process fails to open the file at all, even read-only.  The
 dashboard (readers) and the loader (a writer: the CLI or the upload page) run
 in different processes, so:
 
-* nobody keeps a connection open: readers connect read-only per query batch,
-  the writer per load, and both close at once;
+* nobody keeps the file open: readers open it read-only per query batch,
+  the writer per load, and both close it at once;
 * a sidecar lock file (``<db>.lock``) orders them: readers take a shared
   ``flock``, the writer an exclusive one, each waiting a bounded time (and a
   waiting writer goes before readers who arrive after it).  So a
@@ -14,15 +14,21 @@ in different processes, so:
   because it cannot open the file until the writer's transaction has
   committed and the connection is closed.
 
-A writer does not create a DuckDB instance of its own: it attaches the file
-to one empty in-memory instance that the process keeps (``_host_cursor``)
-and detaches it when done, which checkpoints and closes the file as closing
-a connection would.  Creating an instance and building DuckDB's catalog of
-built-in functions costs ~12 ms, tearing it down ~3 ms, an ATTACH ~1 ms;
-a load of a 10,000-row sheet spends ~60 ms on everything else.  The file
-is held only between ATTACH and DETACH, under the lock, exactly as by a
-connection of its own; the instance keeps nothing of it afterwards, so
-nothing read in one write can be served stale to the next.
+Neither creates a DuckDB instance of its own: each attaches the file to one
+empty in-memory instance that the process keeps (``_host_cursor``), under
+a name of its own, and detaches it when done, which (for the writer)
+checkpoints and closes the file as closing a connection would.  Creating an
+instance and building DuckDB's catalog of built-in functions costs ~12 ms,
+tearing it down ~3 ms, an ATTACH ~1 ms: a reader's batch of one query took
+~26 ms on a connection of its own and takes ~3 ms attached, and a page's
+first run asks for 9-16 such batches.  The file is held only between ATTACH
+and DETACH, under the lock, exactly as by a connection of its own; the
+instance keeps nothing of it afterwards, so nothing read before a write can
+be served stale after it.  Readers in several threads may attach the same
+file at once (read-only, each under its own name).  Since every warehouse
+the process opens is attached to the same instance, a catalog query
+(information_schema, duckdb_tables()) names the connection's own database:
+``table_catalog = current_database()``.
 """
 from __future__ import annotations
 
@@ -128,26 +134,20 @@ def _retrying_on_lock(db: Path, deadline: float, open_file):
             delay = min(delay * 2, 0.2)
 
 
-def _connect(db: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
-    con = _retrying_on_lock(db, deadline,
-                            lambda: duckdb.connect(str(db), read_only=read_only, config=_CONFIG))
-    con.execute("SET enable_progress_bar = false")
-    return con
-
-
 @contextlib.contextmanager
 def read(db: Path | None = None, timeout_s: float | None = None):
-    """A short-lived read-only connection.  Use it for one batch of queries."""
+    """A short-lived read-only connection, the file attached read-only to the
+    process's host instance.  Use it for one batch of queries."""
     db = Path(db or settings.db_path())
     timeout_s = settings.lock_timeout_s() if timeout_s is None else timeout_s
     if not db.exists():
         raise WarehouseMissing(str(db))
     with _flock(db, exclusive=False, timeout_s=timeout_s):
-        con = _connect(db, read_only=True, deadline=time.monotonic() + timeout_s)
+        con, alias = _attach(db, deadline=time.monotonic() + timeout_s, read_only=True)
         try:
             yield con
         finally:
-            con.close()
+            _detach(con, alias)
 
 
 @contextlib.contextmanager
@@ -164,12 +164,13 @@ def write(db: Path | None = None, timeout_s: float | None = None):
             _detach(con, alias)
 
 
-# The process's host instance for writers: in memory, empty, never holding a
-# file between writes.  Each writer gets its own connection to it (a cursor:
-# its own transaction, temporary views and default database) and attaches
-# the file under a name of its own, so writers in several threads (the
-# upload page's sessions) never share a connection or a name; two writers of
-# the same file never overlap, because of the lock above.
+# The process's host instance for readers and writers: in memory, empty,
+# never holding a file between batches.  Each gets its own connection to it
+# (a cursor: its own transaction, temporary views and default database) and
+# attaches the file under a name of its own, so readers and writers in
+# several threads (the app's sessions) never share a connection or a name;
+# a writer of a file never overlaps its readers or another writer, because
+# of the lock above.
 _HOST: duckdb.DuckDBPyConnection | None = None
 _HOST_PID: int | None = None
 _HOST_LOCK = threading.Lock()
@@ -191,14 +192,15 @@ def _unique_alias(stem: str) -> str:
     return f"{stem}_{os.getpid()}_{next(_ALIASES)}"
 
 
-def _attach(db: Path, deadline: float) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """``db`` attached read-write to a new host connection and made its
-    default database, so that unqualified names (tables, views, sequences)
-    are the file's, as on a connection of its own."""
-    alias = _unique_alias("warehouse")
+def _attach(db: Path, deadline: float, read_only: bool = False) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """``db`` attached (read-write, or read-only) to a new host connection and
+    made its default database, so that unqualified names (tables, views,
+    sequences) are the file's, as on a connection of its own."""
+    alias = _unique_alias("reader" if read_only else "warehouse")
     con = _host_cursor()
+    attach = "ATTACH ? AS " + _identifier(alias) + (" (READ_ONLY)" if read_only else "")
     try:
-        _retrying_on_lock(db, deadline, lambda: con.execute("ATTACH ? AS " + _identifier(alias), [str(db)]))
+        _retrying_on_lock(db, deadline, lambda: con.execute(attach, [str(db)]))
         con.execute("USE " + _identifier(alias))
         con.execute("SET enable_progress_bar = false")
     except BaseException:
@@ -208,9 +210,9 @@ def _attach(db: Path, deadline: float) -> tuple[duckdb.DuckDBPyConnection, str]:
 
 
 def _detach(con: duckdb.DuckDBPyConnection, alias: str) -> None:
-    """Close the writer's connection (which rolls back a transaction left
-    open), then detach the file from the host: DuckDB checkpoints it and
-    releases it, as closing a connection of its own would."""
+    """Close the connection (which rolls back a transaction left open),
+    then detach the file from the host: DuckDB checkpoints a file attached
+    read-write and releases it, as closing a connection of its own would."""
     try:
         con.close()
     finally:

@@ -261,7 +261,8 @@ def dump() -> dict[str, list[tuple]]:
     with warehouse.read() as con:
         tables = [name for (name,) in con.execute(
             "SELECT table_name FROM information_schema.tables "
-            "WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+            "WHERE table_catalog = current_database() AND table_type = 'BASE TABLE' "
+            "ORDER BY 1").fetchall()]
         return {name: con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()
                 for name in tables}
 
