@@ -6,7 +6,7 @@ on a city's or province's bubble (the map of a wider view) to that unit."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts_stations, geo, maps, stations_view
+from dashboard import charts_stations, maps, stations_view
 from dashboard.queries import meta, stations
 from dashboard.strings import md_safe, fmt_count, fmt_month, period_text, t
 from dashboard.ui import present, widgets
@@ -61,30 +61,7 @@ if not widgets.empty_period(vf) and widgets.stations_cards(vf):
                                    town=chosen["town_name_en" if lang == "en" else "town_name_zh"]))
             button_column.button(t("stations.clear_station", lang), on_click=_clear_station)
         heatmap = st.toggle(t("stations.heatmap", lang), key="stations_heatmap")
-        tiles = maps.tile_url()
-        if tiles and not maps.tiles_reachable(tiles):
-            st.caption(t("stations.basemap_unreachable", lang, host=maps.tile_host(tiles)))
-            tiles = None
-        outlines = geo.outlines_for_region(geo.county_outlines(), units, vf.region.code, lang)
-        context = {"outlines": outlines, "labels": geo.label_points(units, vf.region.code, lang),
-                   "lang": lang, "heatmap": heatmap, "tiles": tiles,
-                   "bounds": geo.view_bounds(outlines, units, vf.region.code,
-                                             summary["lon"], summary["lat"])}
-        if vf.shows_units_below:
-            drawn = run(stations.area_summary, **span, level=vf.child_level)
-            deck = maps.area_deck(drawn, **context)
-            map_help = t(f"stations.map_help_areas.{vf.child_level}", lang)
-        elif len(summary) > stations.MAX_POINTS and vf.region.level != "town":
-            drawn = run(stations.town_summary, **span)
-            deck = maps.town_deck(drawn, **context)
-            map_help = t("stations.map_help_towns", lang, limit=fmt_count(stations.MAX_POINTS))
-        else:
-            drawn = summary
-            deck = maps.station_deck(summary, selected_station=station_id, **context)
-            map_help = t("stations.map_help", lang)
-            if len(summary) > stations.MAX_POINTS:
-                st.caption(t("stations.truncated", lang, limit=fmt_count(stations.MAX_POINTS),
-                             total=fmt_count(len(summary))))
+        deck, drawn, map_help = widgets.station_map(vf, units, summary, station_id, heatmap)
         event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
                                 height=maps.MAP_HEIGHT_PX,
                                 alt=t("stations.map_alt", lang, region=vf.region.name(lang)))

@@ -204,6 +204,25 @@ def test_the_heat_map_toggle_adds_a_heat_layer(stations_page):
     assert maps.HEAT_LAYER in ids and maps.STATIONS_LAYER in ids
 
 
+def test_a_rerun_of_the_same_view_draws_the_map_it_already_built(stations_page, monkeypatch):
+    # Building a deck and its labels was a fifth of the page's warm rerun: it
+    # is built once per view, language and choice, then shared.
+    from dashboard.ui import widgets
+    widgets._station_deck.clear()
+    built = []
+    real = maps.station_deck
+    monkeypatch.setattr(maps, "station_deck", lambda *a, **k: built.append(k["lang"]) or real(*a, **k))
+
+    at = stations_page(**ANHAI_H1)
+    first = deck(at)
+    at.run()
+    assert deck(at) == first and built == ["zh"]
+    at.toggle[0].set_value(True).run()           # the heat map: another deck
+    assert built == ["zh", "zh"] and maps.HEAT_LAYER in [item["id"] for item in deck(at)[0]["layers"]]
+    at.toggle[0].set_value(False).run()          # back: the first one again
+    assert deck(at) == first and built == ["zh", "zh"]
+
+
 def test_an_unreachable_tile_server_leaves_the_plain_map(stations_page, monkeypatch):
     monkeypatch.setenv(maps.TILE_URL_ENV, "http://127.0.0.1:9/{z}/{x}/{y}.png")  # nobody answers
     at = stations_page(**ANHAI_H1)

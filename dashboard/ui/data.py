@@ -163,6 +163,14 @@ def run(query: Callable, **params) -> Any:
     return within_scope(result, scope)
 
 
+def results_key() -> tuple:
+    """What every ``run`` result of this rerun depends on beyond its own
+    parameters: the warehouse, its data version and the viewer's scope.  A
+    cache of things built from those results keys on it (widgets.station_map)."""
+    handle = warehouse_handle()
+    return (str(handle.path), handle.version(), auth.viewing_scope(auth.current()))
+
+
 def _lang() -> str:
     lang = st.query_params.get("lang", "zh")
     return lang if lang in ("zh", "en") else "zh"

@@ -9,16 +9,17 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import pydeck as pdk
 import streamlit as st
 
-from dashboard import charts, exports, periods, theme
+from dashboard import charts, exports, geo, maps, periods, theme
 from dashboard.filters import ViewFilter
 from dashboard.periods import Change
-from dashboard.queries import camps, contracts, mutual_aid, overview
+from dashboard.queries import camps, contracts, mutual_aid, overview, stations
 from dashboard.strings import (column_label, fit_card, fmt_count, fmt_count_card, fmt_month, fmt_pct,
                                fmt_short, fmt_signed, fmt_yuan, fmt_yuan_card, period_text, scheme_short, t, town_list, value_labels)
 from dashboard.ui import auth
-from dashboard.ui.data import run
+from dashboard.ui.data import results_key, run
 from dashboard.ui.sidebar import set_region
 from etl import settings
 
@@ -371,6 +372,59 @@ def contracts_coverage(vf: ViewFilter) -> None:
     if not coverage.empty:
         ranking_chart(figure(charts.coverage_by_town, coverage, vf.lang, code=code, title_key=title_key), vf,
                       key="contracts-coverage")
+
+
+# The stations map -------------------------------------------------------------------
+
+# A deck with its labels costs ~20 ms to build (a fifth of the stations page's
+# warm rerun at city scale); views and choices are few, so each is built once
+# and shared by every session.  Decks are shared: never mutate one.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _station_deck(key: tuple, _build: Callable[[], pdk.Deck]) -> pdk.Deck:
+    return _build()
+
+
+def station_map(vf: ViewFilter, units: pd.DataFrame, summary: pd.DataFrame,
+                station_id: str | None, heatmap: bool) -> tuple[pdk.Deck, pd.DataFrame, str]:
+    """The stations page's map of the view: (deck, what it draws, its help
+    line).  A province or the nation: one bubble per unit below it.  More
+    stations than maps.MAX_POINTS: one per town (a town's own view draws its
+    first MAX_POINTS, saying so).  Otherwise one dot per station, the chosen
+    one (``station_id``) ringed.  ``summary`` is the view's station_summary;
+    ``units`` the org units."""
+    lang, span = vf.lang, vf.span()
+    tiles = maps.tile_url()
+    if tiles and not maps.tiles_reachable(tiles):
+        st.caption(t("stations.basemap_unreachable", lang, host=maps.tile_host(tiles)))
+        tiles = None
+    if vf.shows_units_below:
+        drawn = run(stations.area_summary, **span, level=vf.child_level)
+        kind, map_help = "areas", t(f"stations.map_help_areas.{vf.child_level}", lang)
+    elif len(summary) > stations.MAX_POINTS and vf.region.level != "town":
+        drawn = run(stations.town_summary, **span)
+        kind, map_help = "towns", t("stations.map_help_towns", lang, limit=fmt_count(stations.MAX_POINTS))
+    else:
+        drawn, kind, map_help = summary, "stations", t("stations.map_help", lang)
+        if len(summary) > stations.MAX_POINTS:
+            st.caption(t("stations.truncated", lang, limit=fmt_count(stations.MAX_POINTS),
+                         total=fmt_count(len(summary))))
+
+    def build() -> pdk.Deck:
+        outlines = geo.outlines_for_region(geo.county_outlines(), units, vf.region.code, lang)
+        context = {"outlines": outlines, "labels": geo.label_points(units, vf.region.code, lang),
+                   "lang": lang, "heatmap": heatmap, "tiles": tiles,
+                   "bounds": geo.view_bounds(outlines, units, vf.region.code, summary["lon"], summary["lat"])}
+        if kind == "areas":
+            return maps.area_deck(drawn, **context)
+        if kind == "towns":
+            return maps.town_deck(drawn, **context)
+        return maps.station_deck(drawn, selected_station=station_id, **context)
+
+    # Everything the deck is drawn from: the query results (by what they are
+    # a function of) and the choices.
+    key = (results_key(), vf.region.code, tuple(sorted(span.items())), kind, lang, heatmap, tiles,
+           station_id)
+    return _station_deck(key, _build=build), drawn, map_help
 
 
 # Overview pieces --------------------------------------------------------------------
