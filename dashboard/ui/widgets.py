@@ -378,8 +378,10 @@ def contracts_coverage(vf: ViewFilter) -> None:
 
 # A deck with its labels costs ~20 ms to build (a fifth of the stations page's
 # warm rerun at city scale); views and choices are few, so each is built once
-# and shared by every session.  Decks are shared: never mutate one.
-@st.cache_resource(show_spinner=False, max_entries=64)
+# and shared by every session.  Decks are shared: never mutate one.  Sixteen:
+# a deck of maps.MAX_POINTS stations holds ~6 MB of Python objects, and the
+# national app already peaks at ~830 MB of its 1 GiB.
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _station_deck(key: tuple, _build: Callable[[], pdk.Deck]) -> pdk.Deck:
     return _build()
 
