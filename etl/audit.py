@@ -202,10 +202,7 @@ def entries(*, since: datetime | None = None, until: datetime | None = None,
 
 
 def _has_log(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute("SELECT count(*) FROM information_schema.tables "
-                       "WHERE table_catalog = current_database() AND table_name = 'audit_log'"
-                       ).fetchall()
-    return rows[0][0] > 0
+    return warehouse.has_table(con, "audit_log")
 
 
 LOGINS_SQL = """
@@ -232,9 +229,7 @@ def failures_since_success(actor: str, now: datetime, window: timedelta, *,
         if con is None or not _has_log(con):
             return []
         if client is not None:
-            if not con.execute("SELECT count(*) FROM duckdb_columns() "
-                               "WHERE database_name = current_database() "
-                               "AND table_name = 'audit_log' AND column_name = 'client'").fetchone()[0]:
+            if not warehouse.has_column(con, "audit_log", "client"):
                 return []       # an access file from before addresses were kept
             rows = con.execute(CLIENT_LOGINS_SQL, [_text(client), now - window]).fetchall()
         else:

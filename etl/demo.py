@@ -128,11 +128,7 @@ def _holds_real_data(db: Path) -> bool:
     if not db.exists():
         return False
     with warehouse.read(db) as con:
-        (initialised,) = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND table_name = 'load_batches'"
-        ).fetchone()
-        if not initialised:
+        if not warehouse.has_table(con, "load_batches"):
             return False
         (count,) = con.execute(HOLDS_OTHER_DATA_SQL, [LOADED_BY]).fetchone()
     return count > 0

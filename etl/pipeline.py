@@ -506,11 +506,6 @@ def init(db: Path | str | None = None) -> int:
     return count
 
 
-UPGRADE_NEEDED_SQL = """
-    SELECT count(*) = 0 FROM duckdb_columns()
-    WHERE database_name = current_database()
-      AND table_name = 'org_units' AND column_name = 'reporting'
-"""
 
 REPORTING_FROM_REFERENCE_SQL = """
     UPDATE org_units SET reporting = ref.reporting
@@ -527,7 +522,7 @@ def upgrade(db: Path | str | None = None) -> bool:
     to change.  Cheap when nothing has: one read-only look."""
     db_file = Path(db or settings.db_path())
     with warehouse.read(db_file) as con:
-        if not _initialised(con) or not loader.first_row(con.execute(UPGRADE_NEEDED_SQL))[0]:
+        if not _initialised(con) or warehouse.has_column(con, "org_units", "reporting"):
             return False
     with warehouse.write(db_file) as con:
         con.execute("BEGIN")

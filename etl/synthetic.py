@@ -669,10 +669,7 @@ def _holds_real_data(db: Path) -> bool:
     if not db.exists():
         return False
     with warehouse.read(db) as con:
-        tables = {t for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_catalog = current_database()").fetchall()}
-        if "load_batches" not in tables:
+        if not warehouse.has_table(con, "load_batches"):
             return False
         (count,) = con.execute("SELECT count(*) FROM load_batches WHERE loaded_by <> $by",
                                {"by": LOADED_BY}).fetchone()

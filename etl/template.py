@@ -66,11 +66,7 @@ def dropdown_lists(spec: Dataset, db: Path | None = None) -> dict[str, list[str]
     towns, stations = None, None
     if db.exists():
         with warehouse.read(db) as con:
-            [(initialised,)] = con.execute(
-                "SELECT count(*) FROM information_schema.tables "
-                "WHERE table_catalog = current_database() AND table_name = 'org_units'"
-            ).fetchall()
-            if initialised:
+            if warehouse.has_table(con, "org_units"):
                 towns = warehouse_context.read_towns(con)
                 stations = warehouse_context.read_stations(con)
     if towns is None:

@@ -26,9 +26,9 @@ and DETACH, under the lock, exactly as by a connection of its own; the
 instance keeps nothing of it afterwards, so nothing read before a write can
 be served stale after it.  Readers in several threads may attach the same
 file at once (read-only, each under its own name).  Since every warehouse
-the process opens is attached to the same instance, a catalog query
-(information_schema, duckdb_tables()) names the connection's own database:
-``table_catalog = current_database()``.
+the process opens is attached to the same instance, catalog questions go
+through ``has_table`` and ``has_column``, which ask about the connection's
+own database.
 """
 from __future__ import annotations
 
@@ -280,6 +280,29 @@ def commit_to_file(con: duckdb.DuckDBPyConnection) -> None:
 
 def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+# Every warehouse the process opens is attached to the one host instance, so
+# the catalog lists them all: these ask about the connection's own database.
+HAS_TABLE_SQL = """
+    SELECT count(*) > 0 FROM information_schema.tables
+    WHERE table_catalog = current_database() AND table_name = ?
+"""
+
+HAS_COLUMN_SQL = """
+    SELECT count(*) > 0 FROM duckdb_columns()
+    WHERE database_name = current_database() AND table_name = ? AND column_name = ?
+"""
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Does the connection's own database have ``table``?"""
+    return bool(con.execute(HAS_TABLE_SQL, [table]).fetchone()[0])
+
+
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Does ``table`` of the connection's own database have ``column``?"""
+    return bool(con.execute(HAS_COLUMN_SQL, [table, column]).fetchone()[0])
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
