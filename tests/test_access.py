@@ -284,6 +284,28 @@ def test_a_disabled_account_cannot_sign_in_and_a_live_session_ends_at_its_next_c
     assert not at.get("file_uploader")
 
 
+def who_is_looking_script() -> None:
+    import streamlit as st
+
+    from dashboard.ui import auth
+    for _ in range(3):      # as a page's queries each ask
+        principal = auth.current()
+        st.write(principal.account.username if principal.signed_in else "nobody")
+
+
+def test_who_is_looking_is_checked_once_per_run_and_afresh_at_the_next(db, monkeypatch):
+    checks = []
+    check = auth._current
+    monkeypatch.setattr(auth, "_current", lambda: checks.append(1) or check())
+    at = sign_in(AppTest.from_function(who_is_looking_script), "anhai-up")
+    at.run()
+    assert [m.value for m in at.markdown] == ["anhai-up"] * 3 and len(checks) == 1
+    # Disabled by an admin between two clicks: out at the next run.
+    accounts.set_disabled("anhai-up", True, by=None)
+    at.run()
+    assert [m.value for m in at.markdown] == ["nobody"] * 3 and len(checks) == 2
+
+
 def test_wrong_passwords_are_slowed_after_the_third(db):
     at = open_app(None, "pages/upload.py")
     for _ in range(3):

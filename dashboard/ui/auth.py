@@ -22,6 +22,7 @@ password sign-in survives it through a cookie sealed the same way (see
 "Surviving a reload" below); signing out ends it for good.
 
 ``viewing_scope()`` is what dashboard/ui/data.py cuts every query to.
+Both are worked out once per run (dashboard/ui/per_run.py).
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ import streamlit as st
 from dashboard.filters import Notice, Region, ViewFilter
 from dashboard.strings import md_safe  # noqa: F401  (re-exported for pages)
 from dashboard.strings import t
+from dashboard.ui import per_run
 from etl import accounts, audit, settings, warehouse
 from etl import scope as scopes
 from etl.accounts import Account
@@ -49,6 +51,7 @@ K_NOTICE = "_union_auth_notice"      # a strings key to show on the next login f
 K_SSO_LOGGED = "_union_sso_logged"   # the e-mail whose sign-on was audited already
 K_COOKIE_AT = "_union_cookie_at"     # when this session last wrote its cookie
 K_COOKIE_CLEAR = "_union_cookie_clear"  # signed out: clear the cookie on the next run
+K_BROWSER_COOKIE = "_union_browser_cookie"  # the cookie this session's browser sent
 COOKIE = "union_session"
 
 
@@ -213,7 +216,16 @@ class Principal:
 
 
 def current() -> Principal:
-    """The principal of this session, checked afresh on every run."""
+    """The principal of this session, checked afresh on every run (once)."""
+    return per_run.once("principal", _current)
+
+
+def current_scope() -> str | None:
+    """``viewing_scope(current())``, once per run: every query asks."""
+    return per_run.once("scope", lambda: viewing_scope(current()))
+
+
+def _current() -> Principal:
     now = time.time()
     session = st.session_state.get(K_SESSION)
     if session is None:
@@ -234,9 +246,8 @@ def current() -> Principal:
 def _resumed(now: float) -> dict | None:
     """The sign-in this browser's cookie carries over from before a reload
     (audited as such), or None."""
-    try:
-        cookie = st.context.cookies.get(COOKIE)
-    except Exception:  # no browser behind this run (a script, a test)
+    cookie = _browser_cookie()
+    if cookie is None:
         return None
     session = resume(cookie, now)
     if session is None:
@@ -249,6 +260,19 @@ def _resumed(now: float) -> dict | None:
     audit.record_quietly(account.username, "login", "success", detail="resumed after a reload",
                          scope_code=account.scope_code, source="app")
     return session
+
+
+def _browser_cookie() -> str | None:
+    """The sign-in cookie the browser sent when this session connected.
+    Streamlit's cookies are those of the session's first request and never
+    change, so they are read once per session, not on every run."""
+    if K_BROWSER_COOKIE not in st.session_state:
+        try:
+            cookie = st.context.cookies.get(COOKIE)
+        except Exception:  # no browser behind this run (a script, a test)
+            cookie = None
+        st.session_state[K_BROWSER_COOKIE] = cookie
+    return st.session_state[K_BROWSER_COOKIE]
 
 
 def _sso_principal() -> Principal:

@@ -1,7 +1,7 @@
 """Running queries for a page, cached on purpose.
 
-* ``warehouse_handle()`` (``st.cache_resource``): the warehouse the app reads,
-  by path.  It holds no connection: DuckDB locks a file against other processes
+* ``warehouse_handle()``: the warehouse the app reads, by path.  It holds no
+  connection: DuckDB locks a file against other processes
   while a connection is open, so each query batch opens ``warehouse.read()``
   briefly and closes it.
 * ``run(query, **params)`` (``st.cache_data``): one query's result, cached
@@ -48,14 +48,11 @@ class WarehouseHandle:
         return self.path.exists()
 
 
-@st.cache_resource(show_spinner=False)
-def _handle(db_path: str) -> WarehouseHandle:
-    return WarehouseHandle(Path(db_path))
-
-
 def warehouse_handle() -> WarehouseHandle:
-    """The warehouse of this process's settings (``UNION_DB`` or data/warehouse.duckdb)."""
-    return _handle(str(settings.db_path()))
+    """The warehouse of this process's settings (``UNION_DB`` or data/warehouse.duckdb).
+    A path and nothing else, so it is made anew rather than cached: a
+    ``st.cache_resource`` lookup costs more than the dataclass."""
+    return WarehouseHandle(Path(settings.db_path()))
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
@@ -144,7 +141,7 @@ def run(query: Callable, **params) -> Any:
     page, and so does a query for data outside the viewer's scope.
     """
     handle = warehouse_handle()
-    scope = auth.viewing_scope(auth.current())
+    scope = auth.current_scope()
     if scope is None:
         st.warning(t("auth.no_data", _lang()))
         st.stop()
@@ -168,7 +165,7 @@ def results_key() -> tuple:
     parameters: the warehouse, its data version and the viewer's scope.  A
     cache of things built from those results keys on it (widgets.station_map)."""
     handle = warehouse_handle()
-    return (str(handle.path), handle.version(), auth.viewing_scope(auth.current()))
+    return (str(handle.path), handle.version(), auth.current_scope())
 
 
 def _lang() -> str:

@@ -225,7 +225,7 @@ def current_view() -> tuple[ViewFilter, dict[str, Region], str | None]:
         st.stop()
     requested = _requested_params()
     vf = parse_view(requested, units, latest_or_default(latest, date.today()))
-    scope = auth.viewing_scope(auth.current())
+    scope = auth.current_scope()
     vf = auth.clamp_view(vf, units, scope, requested=requested.get("region"))
     return vf, units, scope
 
