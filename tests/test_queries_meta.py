@@ -26,6 +26,18 @@ def test_coverage_per_dataset(fixture_con):
     assert coverage.loc["mutual_aid", "row_count"] == 71
 
 
+def test_the_month_pickers_reach_back_to_the_first_monthly_report(fixture_con):
+    # Mutual aid is reported from 2023-01; stations opened in 2022-06 do not
+    # count: the register is not a monthly report.
+    assert meta.first_report_month(meta.coverage(fixture_con)) == date(2023, 1, 1)
+
+
+def test_an_empty_warehouse_has_no_first_report_month():
+    coverage = pd.DataFrame({"dataset": ["mutual_aid", "station_visits", "stations"],
+                             "first_month": pd.to_datetime([None, None, "2023-05-01"])})
+    assert meta.first_report_month(coverage) is None
+
+
 def test_the_stamp_counts_the_active_batches_behind_the_view(fixture_con):
     stamp = meta.source_stamp(fixture_con, "350582101", date(2024, 1, 1), date(2024, 6, 1), ALL).iloc[0]
     # 6 mutual-aid months + 2024 camps + both contract ledgers + the station register + 6 visit months.

