@@ -71,9 +71,10 @@ class QueryRecorder:
         self.original = data._cached_result
         self.calls: list[tuple[str, tuple, object]] = []
 
-        def recording(query_name, db_path, data_version, params, _query):
+        def recording(key, _query):
+            query_name, _, _, params = key
             self.calls.append((query_name, params, _query))
-            return self.original(query_name, db_path, data_version, params, _query=_query)
+            return self.original(key, _query=_query)
 
         recording.clear = self.original.clear
         data._cached_result = recording

@@ -56,10 +56,14 @@ def warehouse_handle() -> WarehouseHandle:
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)
-def _cached_result(query_name: str, db_path: str, data_version: tuple[int, int],
-                   params: tuple[tuple[str, Any], ...], _query: Callable) -> Any:
-    # query_name stands for _query in the cache key (a leading underscore keeps
-    # the function object itself out of hashing).
+def _cached_result(key: tuple[str, str, tuple[int, int], tuple[tuple[str, Any], ...]],
+                   _query: Callable) -> Any:
+    """``key``: (query name, db path, data version, params).  The name stands
+    for ``_query`` (a leading underscore keeps the function itself out of
+    hashing).  One tuple, not four arguments: Streamlit looks up the
+    function's signature for each argument it hashes, ~0.05 ms apiece, and
+    a page asks 10-30 times per rerun."""
+    _, db_path, _, params = key
     with warehouse.read(Path(db_path)) as con:
         return _query(con, **dict(params))
 
@@ -153,7 +157,7 @@ def run(query: Callable, **params) -> Any:
     name = f"{query.__module__}.{query.__qualname__}"
     key = tuple(sorted((k, _hashable(v)) for k, v in params.items()))
     try:
-        result = _cached_result(name, str(handle.path), handle.version(), key, _query=query)
+        result = _cached_result((name, str(handle.path), handle.version(), key), _query=query)
     except warehouse.WarehouseBusy as busy:
         st.warning(f"{busy.message_zh}\n\n{busy.message_en}")
         st.stop()
