@@ -361,7 +361,9 @@ def write_results(data: dict) -> list[str]:
         "page and view, imports done before the clock).  Cold = first run (every query misses the "
         "cache; the file is in the OS cache); warm = median of the reruns that follow.  Floor = the "
         "page's distinct queries replayed uncached on one read-only connection + an empty Streamlit "
-        "page.",
+        "page.  Warm reruns, replays and empty-page runs take turns, so the shared machine's load "
+        "weighs on both sides of a ratio alike; scripts are compiled once per process, as a server "
+        "does (AppTest alone would recompile app.py and the page at every rerun).",
         "",
         "Each scale is measured at its own top view, the widest unit its warehouse holds, asked for "
         "as the URL's `region` (city: 泉州市 350500, the default view; province: 福建省, "
