@@ -241,10 +241,9 @@ def wan_ticks(max_value: float) -> tuple[list[float], list[str]]:
 def _number_axis(fig: go.Figure, values, lang: str, title_key: str, wan_title_key: str | None,
                  axis: str = "y", **selector) -> None:
     """Title and ticks of a value axis; 万 ticks for large values in Chinese."""
-    numbers = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").dropna()
-    max_value = float(numbers.max()) if len(numbers) else 0.0
+    max_value = _max_value(values)
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    if lang == "zh" and wan_title_key and max_value >= WAN_FROM:
+    if wan_title_key and _reads_in_wan(max_value, lang):
         tickvals, ticktext = wan_ticks(max_value)
         update(title_text=t(wan_title_key, lang), tickmode="array", tickvals=tickvals,
                ticktext=ticktext, **selector)
@@ -253,6 +252,16 @@ def _number_axis(fig: go.Figure, values, lang: str, title_key: str, wan_title_ke
         # defaults in plotly.js to 'sync', ticks at the left axis's gridlines,
         # labelled 18,017.4030429.
         update(title_text=t(title_key, lang), tickformat=",", tickmode="auto", **selector)
+
+
+def _max_value(values) -> float:
+    numbers = pd.to_numeric(pd.Series(list(values), dtype="object"), errors="coerce").dropna()
+    return float(numbers.max()) if len(numbers) else 0.0
+
+
+def _reads_in_wan(max_value: float, lang: str) -> bool:
+    """Whether an axis reaching ``max_value`` is ticked in 万 (Chinese only)."""
+    return lang == "zh" and max_value >= WAN_FROM
 
 
 def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
@@ -314,12 +323,25 @@ def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str |
 
 @_fits_margins
 def trend_small_multiples(trends: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
-    """One small bar chart per programme (programme, month, value), months as categories."""
-    fig = make_subplots(rows=2, cols=2, subplot_titles=[t(f"trend.{p}", lang) for p in PROGRAMMES],
+    """One small bar chart per programme (programme, month, value), months as categories.
+
+    The tiles have no axis titles (there is no room), so the amount's tile
+    says its unit in its title: 万元 when its ticks are in 万, else 元."""
+    series_of = {programme: _reindex_months(trends[trends["programme"] == programme][["month", "value"]],
+                                            months)
+                 for programme in PROGRAMMES}
+    titles = []
+    for programme in PROGRAMMES:
+        title = t(f"trend.{programme}", lang)
+        if programme == "mutual_aid":
+            in_wan = _reads_in_wan(_max_value(series_of[programme]["value"]), lang)
+            title += t("trend.unit_yuan_wan" if in_wan else "trend.unit_yuan", lang)
+        titles.append(title)
+    fig = make_subplots(rows=2, cols=2, subplot_titles=titles,
                         vertical_spacing=0.2, horizontal_spacing=0.08)
     for i, programme in enumerate(PROGRAMMES):
         row, col = i // 2 + 1, i % 2 + 1
-        series = _reindex_months(trends[trends["programme"] == programme][["month", "value"]], months)
+        series = series_of[programme]
         is_yuan = programme == "mutual_aid"
         fig.add_trace(go.Bar(
             x=list(series["month"]), y=_plain(series["value"]), name=t(f"programme.{programme}", lang),

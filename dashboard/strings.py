@@ -179,6 +179,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric.workers_covered": ("集体合同覆盖职工（人）", "Workers covered by contracts"),
     "metric.visits": ("驿站服务人次", "Station visits"),
     "trend.mutual_aid": ("医疗互助 · 支付金额", "Mutual aid · amount paid"),
+    "trend.unit_yuan": ("（元）", " (yuan)"),
+    "trend.unit_yuan_wan": ("（万元）", " (10,000 yuan)"),
     "trend.summer_camps": ("暑托班 · 开班儿童（按开班月）", "Summer camps · children (by start month)"),
     "trend.collective_contracts": ("集体合同 · 新签份数", "Contracts · newly signed"),
     "trend.stations": ("工会驿站 · 服务人次", "Rest stations · visits"),

@@ -35,8 +35,9 @@ def test_trend_small_multiples(fixture_con):
     fig = charts.trend_small_multiples(overview.monthly_trends(fixture_con, prefix=CITY, **H1_2024), MONTHS, "zh")
     layout = spec(fig)["layout"]
     assert layout["title"]["text"] == "月度走势"
+    # No tile has room for an axis title, so the amount's tile names its unit.
     assert [a["text"] for a in layout["annotations"][:4]] == [
-        "医疗互助 · 支付金额", "暑托班 · 开班儿童（按开班月）", "集体合同 · 新签份数", "工会驿站 · 服务人次"]
+        "医疗互助 · 支付金额（元）", "暑托班 · 开班儿童（按开班月）", "集体合同 · 新签份数", "工会驿站 · 服务人次"]
     assert all(axis["type"] == "category" and axis["categoryarray"] == MONTHS for axis in axes(fig, "xaxis"))
     aid, camp, signed, visits = spec(fig)["data"]
     assert aid["y"] == [92_240, 92_240, 92_240, 92_240, 92_240, 84_235]
@@ -45,6 +46,16 @@ def test_trend_small_multiples(fixture_con):
     assert "本时段无数据" in [a["text"] for a in layout["annotations"]]
     assert signed["y"] == [17, 17, 18, 17, 16, 16]
     assert visits["y"] == [630, 630, 630, 630, 630, 550]
+
+
+def test_a_citys_monthly_amounts_read_in_wan_and_the_tile_says_so():
+    months = ["2026-09", "2026-10"]
+    trends = pd.DataFrame({"programme": "mutual_aid", "month": months, "value": [3_012_345, 3_298_000]})
+    fig = charts.trend_small_multiples(trends, months, "zh")
+    assert fig.layout.annotations[0].text == "医疗互助 · 支付金额（万元）"
+    assert list(fig.layout.yaxis.ticktext)[:3] == ["0", "100", "200"]
+    english = charts.trend_small_multiples(trends, months, "en")
+    assert english.layout.annotations[0].text == "Mutual aid · amount paid (yuan)"
 
 
 def test_town_ranking_in_chinese_reads_in_wan(fixture_con):
