@@ -632,23 +632,32 @@ def new_form_share(by_year: pd.DataFrame, lang: str) -> go.Figure:
 def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20,
                           code: str = "town_code") -> go.Figure:
     """Children enrolled next to places planned, per town (or per ``code``
-    unit), fill rate as text."""
+    unit), most enrolled on top, fill rate beside each enrolment.
+
+    Bars lie down, as in the rankings beside it: twenty towns' names across
+    a half-width chart would have plotly skip every other name, and the
+    fill rates over bars that narrow shrank to unreadable."""
     with_capacity = by_town[by_town["capacity"].notna()]
     ordered = with_capacity.sort_values(["children_enrolled", code], ascending=[False, True]).head(top)
     names = _names(ordered, lang)
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=names, y=_plain(ordered["children_enrolled"]), name=t("legend.children", lang),
+    fig.add_trace(go.Bar(y=names, x=_plain(ordered["children_enrolled"]), orientation="h",
+                         name=t("legend.children", lang),
                          marker_color=theme.PROGRAMME_COLOURS["summer_camps"],
                          text=[fmt_pct(r) for r in ordered["fill_rate"]], textposition="outside",
-                         textfont={"size": theme.TICK_FONT_SIZE},
-                         hovertemplate="%{x}: %{y:,} (%{text})<extra>%{fullData.name}</extra>"))
-    fig.add_trace(go.Bar(x=names, y=_plain(ordered["capacity"]), name=t("legend.capacity", lang),
-                         marker_color=theme.NEUTRAL,
-                         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>"))
-    _layout(fig, t("camps.capacity", lang))
+                         textfont={"size": theme.TICK_FONT_SIZE}, constraintext="none",
+                         cliponaxis=False,
+                         hovertemplate="%{y}: %{x:,} (%{text})<extra>%{fullData.name}</extra>"))
+    fig.add_trace(go.Bar(y=names, x=_plain(ordered["capacity"]), orientation="h",
+                         name=t("legend.capacity", lang), marker_color=theme.NEUTRAL,
+                         hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>"))
+    _layout(fig, t("camps.capacity", lang), height=max(300, 130 + 44 * len(names)))
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(title_text=t("axis.people", lang), tickformat=",")
+    fig.update_yaxes(type="category", autorange="reversed")
+    # Room on the right for the fill rate of the longest bar.
+    longest = _max_value(list(ordered["children_enrolled"]) + list(ordered["capacity"]))
+    fig.update_xaxes(title_text=t("axis.people", lang), tickformat=",",
+                     range=[0, longest * 1.18 if longest else 1])
     return fig
 
 

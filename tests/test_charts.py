@@ -216,9 +216,13 @@ def test_new_form_share(fixture_con):
 def test_enrolment_vs_capacity(fixture_con):
     fig = charts.enrolment_vs_capacity(camps.by_town(fixture_con, prefix=CITY, first_year=2024, last_year=2024), "zh")
     children, capacity = spec(fig)["data"]
-    assert children["x"] == ["安海镇", "磁灶镇"]
-    assert (children["y"], capacity["y"]) == ([579, 120], [630, 140])
+    # Names down the side (every one shown), most enrolled on top.
+    assert children["y"] == ["安海镇", "磁灶镇"] and children["orientation"] == "h"
+    assert spec(fig)["layout"]["yaxis"]["autorange"] == "reversed"
+    assert (children["x"], capacity["x"]) == ([579, 120], [630, 140])
     assert children["text"] == ["91.9%", "85.7%"]
+    # The fill rate beside the longest bar stays inside the chart.
+    assert spec(fig)["layout"]["xaxis"]["range"][1] > 630 * 1.15
 
 
 def test_contracts_signed_stack_by_type(fixture_con):
