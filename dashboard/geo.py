@@ -201,6 +201,9 @@ def view_bounds(outlines: dict, units: pd.DataFrame, region_code: str, lons, lat
     return region_bounds(outlines, units, region_code)
 
 
+MIN_ZOOM, MAX_ZOOM = 2.0, 15.0
+
+
 def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int,
                     height_px: int, padding: float = 0.06) -> tuple[float, float, float]:
     """(lon, lat, zoom) of a Web-Mercator view that shows ``bounds`` whole in
@@ -218,4 +221,5 @@ def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int,
     zoom = min(math.log2(usable_w / (512 * span_x)), math.log2(usable_h / (512 * span_y)))
     centre_y = (merc_y(max_lat) + merc_y(min_lat)) / 2
     centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
-    return (min_lon + max_lon) / 2, centre_lat, max(4.0, min(zoom, 15.0))
+    # Zoom 2 is still the whole country (全国 needs ~3.2 at 900 px); 15 is a street.
+    return (min_lon + max_lon) / 2, centre_lat, max(MIN_ZOOM, min(zoom, MAX_ZOOM))

@@ -145,6 +145,19 @@ def test_a_county_is_framed_whole_and_a_town_by_its_stations(units):
          118.466 + geo.TOWN_HALF_SPAN_DEG, 24.714 + geo.TOWN_HALF_SPAN_DEG))
 
 
+def test_a_national_view_frames_the_whole_country():
+    # 全国's bubbles run from 新疆 (~75°E) to 黑龙江 (~135°E) and from 海南
+    # (~18°N) to 53°N.  The zoom used to stop at 4, a city's floor, which cut
+    # off 新疆, 黑龙江 and the south coast.
+    west, south, east, north = 75.0, 18.2, 134.8, 53.5
+    lon, lat, zoom = maps.view_of((west, south, east, north))
+    centre_x, centre_y = maps.world_px(lon, lat, zoom)
+    for corner in ((west, south), (east, north)):
+        x, y = maps.world_px(*corner, zoom)
+        assert abs(x - centre_x) <= maps.MAP_WIDTH_PX / 2
+        assert abs(y - centre_y) <= maps.MAP_HEIGHT_PX / 2
+
+
 def test_city_view_names_counties(units):
     labels = geo.label_points(units, QUANZHOU, "zh")
     assert set(labels["level"]) == {"county"}
