@@ -471,12 +471,11 @@ def _state(con: duckdb.DuckDBPyConnection) -> tuple:
 
 
 def _initialised(con: duckdb.DuckDBPyConnection) -> bool:
-    # A lookup of the one name, not a query of duckdb_tables(): that lists
-    # every table of every attached database (on the writers' shared host
-    # instance, other warehouses' too), and the first time a DuckDB instance
-    # asks, it first builds all of DuckDB's built-in views (~7 ms; every
-    # check's read connection is a new instance).  A name not found leaves an
-    # open transaction usable (a first load creates the schema in it).
+    # A lookup of the one name, which resolves in the connection's own
+    # database as warehouse.has_table does, without a catalog query (the
+    # first one on the host instance builds DuckDB's built-in views, ~7 ms).
+    # A name not found leaves an open transaction usable (a first load
+    # creates the schema in it).
     try:
         con.table("load_batches")
     except duckdb.CatalogException:
@@ -504,7 +503,6 @@ def init(db: Path | str | None = None) -> int:
             con.execute("ROLLBACK")
             raise
     return count
-
 
 
 REPORTING_FROM_REFERENCE_SQL = """
