@@ -90,12 +90,37 @@ def _layout(fig: go.Figure, title: str, height: int = theme.CHART_HEIGHT,
     return fig
 
 
-def _month_axis(fig: go.Figure, months: Sequence[str], **selector) -> None:
+def _month_axis(fig: go.Figure, months: Sequence[str], plot_width: float | None = None,
+                **selector) -> None:
     """Months as categories; more than fit across a half-width chart stand at
-    45°, always, so their room is known before drawing (see _fit_margins)."""
+    45°, always, so their room is known before drawing (see _fit_margins).
+    Where even at 45° they would run into each other, only some are
+    labelled (see labelled_months); every month keeps its bar."""
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(months), **selector)
     if len(months) > MONTHS_UPRIGHT:
         fig.update_xaxes(tickangle=-45, **selector)
+    labelled = labelled_months(months, plot_width or PLOT_WIDTH_GUESS)
+    if len(labelled) < len(months):
+        fig.update_xaxes(tickmode="array", tickvals=labelled, **selector)
+
+
+def labelled_months(months: Sequence[str], plot_width: float) -> list[str]:
+    """The months ('2024-07') a month axis ``plot_width`` px long labels: all
+    of them when each has MONTH_LABEL_PX, else every 2nd, 3rd, 4th, 6th or
+    12th calendar month (January and July, say), whichever is the first to fit.
+
+    plotly.js thins crowded category labels itself, but only to about one per
+    18 px, where 45° labels such as '2026-01' already overlap: eleven months
+    on the claims chart, whose right-hand axis narrows its plot, ran together."""
+    months = list(months)
+    step = next((k for k in MONTH_LABEL_STEPS if len(months) / k * MONTH_LABEL_PX <= plot_width),
+                MONTH_LABEL_STEPS[-1])
+    if step == 1:
+        return months
+    # Counted from January of year 0, so that the labelled months are the
+    # same calendar months whatever the period's first month.
+    on_step = [m for m in months if (int(m[:4]) * 12 + int(m[5:7]) - 1) % step == 0]
+    return on_step or months[::step]
 
 
 # Margins ------------------------------------------------------------------------
@@ -112,12 +137,30 @@ TITLE_ROW = round(theme.FONT_SIZE * 1.6)       # an axis title and its gap
 LEGEND_ROW = 26                                 # one row of a horizontal legend
 AXIS_PAD = 20                                   # tick length and gaps
 PLOT_WIDTH_GUESS = 320          # plot area of a half-width chart (a little less)
+CATEGORY_LABEL_PX = 150         # wider names of a bar chart's categories take two lines
+TWO_LINE_ROW_PX = 56            # a bar whose name takes two lines
+SECOND_AXIS_PX = 110            # what a right-hand value axis takes from that
+MONTH_LABEL_PX = 24             # room along the axis for one 45° month label
+MONTH_LABEL_STEPS = (1, 2, 3, 4, 6, 12, 24, 60)
 
 
 def _text_px(text, size: float = theme.TICK_FONT_SIZE) -> float:
     """Width of ``text`` in the charts' font, a little generous: CJK and
-    full-width characters one em, others 0.62 em."""
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size for ch in str(text))
+    full-width characters one em, others 0.62 em; of its widest line when
+    it is broken with <br>."""
+    return max(sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.62 * size for ch in line)
+               for line in str(text).split("<br>"))
+
+
+def _two_lines(label: str, max_px: float) -> str:
+    """``label`` broken at the space nearest its middle when wider than
+    ``max_px``: a long English category name on two lines leaves its bars
+    room.  Chinese names (no spaces) stay whole."""
+    if _text_px(label) <= max_px or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return label[:cut] + "<br>" + label[cut + 1:]
 
 
 def _axis_labels(fig: go.Figure, layout: dict, key: str, letter: str, barmode: str | None) -> list[str]:
@@ -299,7 +342,7 @@ def _plain(values) -> list:
 
 def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str | list[str],
           title: str, lang: str, value_title_key: str, wan_title_key: str | None,
-          text: list[str], clickable: bool = False) -> go.Figure:
+          text: list[str], clickable: bool = False, row_px: int = 38) -> go.Figure:
     """Horizontal bars, the largest on top; customdata carries the town code.
 
     A ``clickable`` ranking (a click narrows the view to the town) states the
@@ -311,7 +354,7 @@ def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str |
         textfont={"size": theme.TICK_FONT_SIZE},
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
-    _layout(fig, title, height=max(260, 110 + 38 * len(names)), legend=False)
+    _layout(fig, title, height=max(260, 110 + row_px * len(names)), legend=False)
     if clickable:
         fig.update_layout(clickmode="event+select", hovermode="closest", dragmode="pan")
     fig.update_yaxes(type="category", autorange="reversed")
@@ -500,7 +543,7 @@ def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.F
         marker={"size": 8}, hovertemplate="%{x}: ¥%{y:,.0f}<extra>%{fullData.name}</extra>",
     ), secondary_y=True)
     _layout(fig, t("mutual_aid.claims", lang))
-    _month_axis(fig, months)
+    _month_axis(fig, months, plot_width=PLOT_WIDTH_GUESS - SECOND_AXIS_PX)
     fig.update_yaxes(title_text=t("axis.claims", lang), tickformat=",", secondary_y=False)
     _number_axis(fig, claims["claims_paid_yuan"], lang, "axis.yuan", "axis.yuan_wan", secondary_y=True)
     # No tickmode here: 'auto' would replace the 万 ticks and label a
@@ -685,10 +728,12 @@ def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str) -> 
 
 @_fits_margins
 def contracts_in_force_by_type(by_type: pd.DataFrame, lang: str) -> go.Figure:
-    names = [value_label("contract_type", v, lang) for v in by_type["contract_type"]]
+    names = [_two_lines(value_label("contract_type", v, lang), CATEGORY_LABEL_PX)
+             for v in by_type["contract_type"]]
     colours = [theme.shade("collective_contracts", i + 1) for i in range(len(names))]
     return _hbar(names, list(by_type["contracts"]), None, colours, t("contracts.active", lang), lang,
-                 "axis.contracts", None, [fmt_count(v) for v in by_type["contracts"]])
+                 "axis.contracts", None, [fmt_count(v) for v in by_type["contracts"]],
+                 row_px=TWO_LINE_ROW_PX if any("<br>" in name for name in names) else 38)
 
 
 @_fits_margins

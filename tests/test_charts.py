@@ -246,6 +246,18 @@ def test_coverage_and_types_in_force(fixture_con):
     assert (bar["y"], bar["x"]) == (["工资集体合同", "区域性工资集体合同"], [285, 1])
 
 
+def test_long_english_contract_types_take_two_lines_and_leave_the_bars_room():
+    by_type = pd.DataFrame({"contract_type": ["工资集体合同", "综合性集体合同", "女职工权益保护专项合同"],
+                            "contracts": [11_054, 839, 1_266]})
+    english = spec(charts.contracts_in_force_by_type(by_type, "en"))
+    assert english["data"][0]["y"] == ["Wage collective<br>contract", "Comprehensive<br>collective contract",
+                                       "Women workers'<br>rights contract"]
+    # The margin is reserved for the longer line only.
+    assert english["layout"]["margin"]["l"] < charts._text_px("Comprehensive collective contract")
+    chinese = spec(charts.contracts_in_force_by_type(by_type, "zh"))
+    assert chinese["data"][0]["y"] == ["工资集体合同", "综合性集体合同", "女职工权益保护专项合同"]
+
+
 @pytest.mark.parametrize("build", [
     lambda con: charts.trend_small_multiples(overview.monthly_trends(con, prefix=CITY, **H1_2024), MONTHS, "zh"),
     lambda con: charts.camps_by_town(camps.by_town(con, prefix=CITY, first_year=2024, last_year=2024), "zh"),
@@ -294,6 +306,29 @@ def test_many_months_stand_at_45_degrees_with_room_below(fixture_con):
     assert layout["margin"]["b"] >= 60          # '2024-12' at 45° is about 60 px tall
     few = spec(charts.average_payout(claims.head(6), MONTHS, "zh"))["layout"]
     assert "tickangle" not in few["xaxis"]      # six months stand upright
+
+
+def test_eleven_months_beside_a_right_hand_axis_are_labelled_every_other_month(fixture_con):
+    # The claims chart's second value axis narrows its plot: eleven 45° labels
+    # ran into each other there.  Every month keeps its bar.
+    eleven = TWELVE[:11]
+    claims = mutual_aid.claims_by_month(fixture_con, prefix=ANHAI, first=date(2024, 1, 1), last=date(2024, 11, 1))
+    xaxis = spec(charts.claims_combo(claims, eleven, "zh"))["layout"]["xaxis"]
+    assert xaxis["tickvals"] == ["2024-01", "2024-03", "2024-05", "2024-07", "2024-09", "2024-11"]
+    assert xaxis["categoryarray"] == eleven
+    # With one value axis the same eleven months are all labelled.
+    payout = spec(charts.average_payout(claims, eleven, "zh"))["layout"]["xaxis"]
+    assert "tickvals" not in payout
+
+
+def test_longer_periods_label_the_same_calendar_months_whatever_the_first():
+    def months(first: str, count: int) -> list[str]:
+        return [str(p) for p in pd.period_range(first, periods=count, freq="M")]
+    # Two years: every other month, always the odd ones.
+    assert charts.labelled_months(months("2024-12", 24), 320)[:3] == ["2025-01", "2025-03", "2025-05"]
+    # Five years: January and July.
+    assert charts.labelled_months(months("2022-03", 57), 320)[:3] == ["2022-07", "2023-01", "2023-07"]
+    assert charts.labelled_months(months("2024-01", 12), 320) == months("2024-01", 12)
 
 
 def test_a_bottom_legend_of_five_groups_gets_rows_of_room():
