@@ -139,6 +139,7 @@ AXIS_PAD = 20                                   # tick length and gaps
 PLOT_WIDTH_GUESS = 320          # plot area of a half-width chart (a little less)
 CATEGORY_LABEL_PX = 150         # wider names of a bar chart's categories take two lines
 TWO_LINE_ROW_PX = 56            # a bar whose name takes two lines
+SHORT_BAR_LABEL_FROM = 10_000   # bar labels of five digits and more read in 万 / K
 SECOND_AXIS_PX = 110            # what a right-hand value axis takes from that
 MONTH_LABEL_PX = 24             # room along the axis for one 45° month label
 MONTH_LABEL_STEPS = (1, 2, 3, 4, 6, 12, 24, 60)
@@ -305,6 +306,16 @@ def _max_value(values) -> float:
 def _reads_in_wan(max_value: float, lang: str) -> bool:
     """Whether an axis reaching ``max_value`` is ticked in 万 (Chinese only)."""
     return lang == "zh" and max_value >= WAN_FROM
+
+
+def _short_labels(values, lang: str) -> list[str]:
+    """Bar labels in 万 (zh) or K/M (en), with as many decimals on every bar:
+    one while the largest is under ten of the unit ('3.0万', '3.6万'), else none."""
+    numbers = [float(v) for v in values]
+    top = max(numbers, default=0.0)
+    size, unit = (WAN, "万") if lang == "zh" else (1e6, "M") if top >= 1e6 else (1e3, "K")
+    decimals = 1 if top / size < 10 else 0
+    return [f"{v / size:,.{decimals}f}{unit}" for v in numbers]
 
 
 def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
@@ -604,13 +615,19 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
     would cover the bars)."""
     years = [str(y) for y in by_year["year"]]
     shown = {str(y) for y in shown_years}
+    children = by_year["children_enrolled"]
+    # '35,985' is wider than a fifth of a half-width chart, and plotly.js
+    # shrank such labels to ~11 px; '3.6万' / '36K' keep tick size (the
+    # hover has the exact number).
+    in_short = _max_value(children) >= SHORT_BAR_LABEL_FROM
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(
-        x=years, y=_plain(by_year["children_enrolled"]), name=t("legend.children", lang),
+        x=years, y=_plain(children), name=t("legend.children", lang),
         marker_color=[theme.PROGRAMME_COLOURS["summer_camps"] if y in shown else theme.shade("summer_camps", 3)
                       for y in years],
         # Level, mid-bar: below the classes line, which runs near the bars' tops.
-        text=[fmt_count(v) for v in by_year["children_enrolled"]], textposition="inside",
+        text=_short_labels(children, lang) if in_short else [fmt_count(v) for v in children],
+        textposition="inside",
         textangle=0, insidetextanchor="middle", textfont={"size": theme.TICK_FONT_SIZE},
         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
     ), secondary_y=False)
@@ -621,12 +638,11 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
                 "symbol": ["star" if r else "circle" for r in by_year["record_classes"]]},
         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
     ), secondary_y=True)
-    for position, (year, children, record) in enumerate(zip(years, by_year["children_enrolled"],
-                                                            by_year["record_children"])):
+    for position, (year, enrolled, record) in enumerate(zip(years, children, by_year["record_children"])):
         if record and year in shown:
             # On a category axis an annotation's x is the category's index: the
             # label '2023' itself would be read as the number 2023.
-            fig.add_annotation(x=position, y=int(children), yref="y", text=t("camps.record", lang),
+            fig.add_annotation(x=position, y=int(enrolled), yref="y", text=t("camps.record", lang),
                                showarrow=True, arrowhead=2, ay=-36,
                                font={"size": theme.ANNOTATION_FONT_SIZE,
                                      "color": theme.shade("summer_camps", 0)})

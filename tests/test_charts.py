@@ -199,6 +199,17 @@ def test_record_years_are_annotated_only_when_strictly_highest(fixture_con):
     assert spec(cizao)["layout"].get("annotations", []) == []
 
 
+def test_a_city_of_camp_children_is_labelled_in_wan_so_the_labels_keep_their_size():
+    by_year = pd.DataFrame({"year": [2024, 2025, 2026], "children_enrolled": [29_658, 32_756, 35_985],
+                            "classes": [930, 1_021, 1_123], "record_children": [False, False, True],
+                            "record_classes": [False, False, True]})
+    assert spec(charts.camps_by_year(by_year, "zh", [2026]))["data"][0]["text"] == ["3.0万", "3.3万", "3.6万"]
+    assert spec(charts.camps_by_year(by_year, "en", [2026]))["data"][0]["text"] == ["30K", "33K", "36K"]
+    # A town's hundreds stay exact.
+    town = by_year.assign(children_enrolled=[540, 570, 699])
+    assert spec(charts.camps_by_year(town, "zh", [2026]))["data"][0]["text"] == ["540", "570", "699"]
+
+
 def test_record_high_in_english(fixture_con):
     fig = charts.camps_by_year(camps.by_year(fixture_con, prefix=ANHAI, last_year=2024), "en", [2024])
     assert {a["text"] for a in spec(fig)["layout"]["annotations"]} == {"Record high"}
