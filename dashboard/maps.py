@@ -34,6 +34,7 @@ import urllib.request
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -89,6 +90,7 @@ QUANZHOU_MAINLAND = (117.55, 24.50, 119.05, 25.60)
 
 MIN_RADIUS_PX = 4
 MAX_RADIUS_PX = 22
+BUBBLE_RADIUS_PX = MAX_RADIUS_PX * 1.6     # a town's, city's or province's bubble holds many stations
 
 
 def tile_url() -> str | None:
@@ -140,11 +142,29 @@ def max_radius_px(count: int) -> float:
     return max(MIN_RADIUS_PX + 4, MAX_RADIUS_PX * (60 / count) ** 0.4)
 
 
-def _radius_px(visits: pd.Series) -> pd.Series:
-    """Circle area in proportion to visits, the most visited at max_radius_px."""
+def _radius_px(visits: pd.Series, largest_px: float | None = None) -> pd.Series:
+    """Circle area in proportion to visits, the most visited at ``largest_px``
+    (default max_radius_px)."""
+    largest_px = max_radius_px(len(visits)) if largest_px is None else largest_px
     top = float(visits.max()) if len(visits) and visits.max() > 0 else 1.0
     share = (visits.fillna(0).clip(lower=0) / top) ** 0.5
-    return (MIN_RADIUS_PX + (max_radius_px(len(visits)) - MIN_RADIUS_PX) * share).round(1)
+    return (MIN_RADIUS_PX + (largest_px - MIN_RADIUS_PX) * share).round(1)
+
+
+def bubble_radius_px(lons, lats, zoom: float) -> float:
+    """The largest bubble of a town, city or province view: BUBBLE_RADIUS_PX,
+    or less when the bubbles stand closer: half the median distance, on
+    screen at ``zoom``, from each to its nearest neighbour.  At 全国 the
+    eastern provinces' centres are 20-50 px apart, and 35 px bubbles covered
+    one another's names."""
+    points = np.array([world_px(lon, lat, zoom) for lon, lat in zip(lons, lats)
+                       if math.isfinite(lon) and math.isfinite(lat)], dtype=float)
+    if len(points) < 2:
+        return BUBBLE_RADIUS_PX
+    gaps = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=-1))
+    np.fill_diagonal(gaps, np.inf)
+    nearest = float(np.median(gaps.min(axis=1)))
+    return float(min(BUBBLE_RADIUS_PX, max(MIN_RADIUS_PX + 4, nearest / 2)))
 
 
 def _fill(visits_per_day: pd.Series, median_per_day: float | None,
@@ -437,7 +457,8 @@ def _bubble_deck(bubbles: pd.DataFrame, layer_id: str, code: str, name: str, *, 
         "visits_text": bubbles["visits"].map(_fmt_int),
         "per_day_text": bubbles["visits_per_day"].map(_fmt_rate),
         "low_use_text": bubbles["low_use_stations"].map(_fmt_int),
-        "radius": _radius_px(bubbles["visits"]) * 1.6,
+        "radius": _radius_px(bubbles["visits"],
+                             bubble_radius_px(bubbles["lon"], bubbles["lat"], view_of(bounds)[2])),
         "fill": _fill(bubbles["visits_per_day"], median_per_day),
     })
     data = records.to_dict("records")

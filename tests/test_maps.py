@@ -6,6 +6,7 @@ where it draws, how much it sends, and that it asks nothing of the internet.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 import pandas as pd
@@ -156,6 +157,30 @@ def test_a_national_view_frames_the_whole_country():
         x, y = maps.world_px(*corner, zoom)
         assert abs(x - centre_x) <= maps.MAP_WIDTH_PX / 2
         assert abs(y - centre_y) <= maps.MAP_HEIGHT_PX / 2
+
+
+def test_provinces_close_together_get_bubbles_that_mostly_keep_apart():
+    # Province centres (approximate): the eastern ones stand 20-50 px apart
+    # at the national zoom, where 35 px bubbles covered one another.
+    centres = pd.DataFrame({
+        "unit_code": ["110000", "120000", "130000", "310000", "320000", "330000", "340000", "350000",
+                      "370000", "650000", "460000", "230000"],
+        "unit_name_zh": ["北京", "天津", "河北", "上海", "江苏", "浙江", "安徽", "福建", "山东", "新疆",
+                         "海南", "黑龙江"],
+        "lon": [116.4, 117.2, 114.5, 121.5, 118.8, 120.2, 117.3, 119.3, 117.0, 87.6, 110.3, 126.6],
+        "lat": [39.9, 39.1, 38.0, 31.2, 32.1, 30.3, 31.9, 26.1, 36.7, 43.8, 20.0, 45.8],
+    })
+    bounds = (75.0, 18.2, 134.8, 53.5)
+    zoom = maps.view_of(bounds)[2]
+    largest = maps.bubble_radius_px(centres["lon"], centres["lat"], zoom)
+    assert maps.MIN_RADIUS_PX < largest < maps.BUBBLE_RADIUS_PX
+    x, y = zip(*(maps.world_px(lon, lat, zoom) for lon, lat in zip(centres["lon"], centres["lat"])))
+    gaps = [min(math.dist((x[i], y[i]), (x[j], y[j])) for j in range(len(x)) if j != i) for i in range(len(x))]
+    # Half of the provinces are further from their nearest neighbour than two
+    # of the largest bubbles are wide.
+    assert sum(gap >= 2 * largest for gap in gaps) >= len(gaps) / 2
+    # Spread out, as a city's towns are at its zoom, bubbles keep their full size.
+    assert maps.bubble_radius_px([118.0, 118.5], [24.5, 25.0], 9.0) == maps.BUBBLE_RADIUS_PX
 
 
 def test_city_view_names_counties(units):
