@@ -137,6 +137,7 @@ TITLE_ROW = round(theme.FONT_SIZE * 1.6)       # an axis title and its gap
 LEGEND_ROW = 26                                 # one row of a horizontal legend
 AXIS_PAD = 20                                   # tick length and gaps
 PLOT_WIDTH_GUESS = 320          # plot area of a half-width chart (a little less)
+SLIDE_PLOT_WIDTH = 640          # of a chart on a slide (presentation mode, the deck)
 CATEGORY_LABEL_PX = 150         # wider names of a bar chart's categories take two lines
 TWO_LINE_ROW_PX = 56            # a bar whose name takes two lines
 SHORT_BAR_LABEL_FROM = 10_000   # bar labels of five digits and more read in 万 / K
@@ -539,8 +540,10 @@ def enrolment_by_scheme(enrolment: pd.DataFrame, months: Sequence[str], lang: st
 
 
 @_fits_margins
-def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
-    """Claims per month as bars (left axis), yuan paid as a line (right axis)."""
+def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str,
+                 plot_width: float = PLOT_WIDTH_GUESS) -> go.Figure:
+    """Claims per month as bars (left axis), yuan paid as a line (right axis).
+    ``plot_width``: about how wide it is drawn (SLIDE_PLOT_WIDTH on a slide)."""
     series = _reindex_months(claims, months)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Bar(
@@ -554,7 +557,7 @@ def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.F
         marker={"size": 8}, hovertemplate="%{x}: ¥%{y:,.0f}<extra>%{fullData.name}</extra>",
     ), secondary_y=True)
     _layout(fig, t("mutual_aid.claims", lang))
-    _month_axis(fig, months, plot_width=PLOT_WIDTH_GUESS - SECOND_AXIS_PX)
+    _month_axis(fig, months, plot_width=plot_width - SECOND_AXIS_PX)
     fig.update_yaxes(title_text=t("axis.claims", lang), tickformat=",", secondary_y=False)
     _number_axis(fig, claims["claims_paid_yuan"], lang, "axis.yuan", "axis.yuan_wan", secondary_y=True)
     # No tickmode here: 'auto' would replace the 万 ticks and label a
@@ -723,8 +726,9 @@ def enrolment_vs_capacity(by_town: pd.DataFrame, lang: str, top: int = 20,
 # Collective contracts ---------------------------------------------------------
 
 @_fits_margins
-def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
-    """Contracts signed per month, stacked by type."""
+def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str,
+                     plot_width: float = PLOT_WIDTH_GUESS) -> go.Figure:
+    """Contracts signed per month, stacked by type.  ``plot_width`` as for claims_combo."""
     fig = go.Figure()
     for i, contract_type in enumerate(dict.fromkeys(signed["contract_type"])):
         series = _reindex_months(signed[signed["contract_type"] == contract_type][["month", "contracts"]],
@@ -737,7 +741,7 @@ def contracts_signed(signed: pd.DataFrame, months: Sequence[str], lang: str) -> 
         ))
     _layout(fig, t("contracts.signed", lang))
     fig.update_layout(barmode="stack")
-    _month_axis(fig, months)
+    _month_axis(fig, months, plot_width=plot_width)
     fig.update_yaxes(title_text=t("axis.contracts", lang), tickformat=",")
     return fig
 

@@ -257,7 +257,8 @@ def _programme_title(programme: str, lang: str) -> str:
 def _mutual_aid_slide(con, vf: ViewFilter, figures: _Figures, region: str) -> Slide:
     lang, shown = vf.lang, vf.shown
     claims = mutual_aid.claims_by_month(con, **vf.span())
-    figure = charts.claims_combo(claims, shown.month_labels(), lang) if not claims.empty else None
+    figure = (charts.claims_combo(claims, shown.month_labels(), lang, plot_width=charts.SLIDE_PLOT_WIDTH)
+              if not claims.empty else None)
     schemes = [rt.SchemeEnrolment(s, value_label("scheme", s, lang), int(_number(m) or 0))
                for s, m in zip(figures.aid["scheme"], figures.aid["members_enrolled"])
                if isinstance(s, str)]
@@ -299,7 +300,8 @@ def _contracts_slide(con, vf: ViewFilter, region: str) -> Slide:
     if vf.region.level == "town":
         # One town has a handful of contracts in force: when they were signed says more.
         signed = contracts.signed_by_month(con, **vf.span())
-        figure = charts.contracts_signed(signed, shown.month_labels(), lang) if not signed.empty else None
+        figure = (charts.contracts_signed(signed, shown.month_labels(), lang, plot_width=charts.SLIDE_PLOT_WIDTH)
+                  if not signed.empty else None)
     elif vf.shows_units_below:
         # As the contracts page ranks them: the cities or provinces below.
         level = vf.child_level

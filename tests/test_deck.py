@@ -196,6 +196,14 @@ def test_programme_and_map_slides_carry_real_chart_images(anhai_2024, slides):
         assert distinct_colours(blob) > 200, index
 
 
+def test_a_slides_twelve_months_are_all_labelled(anhai_2024):
+    # A slide's chart is twice as wide as the dashboard's half-width one,
+    # where the claims chart labels every other month (see charts.labelled_months).
+    claims_slide = next(s for s in anhai_2024[1].slides if s.key == "mutual_aid")
+    xaxis = claims_slide.figure.to_plotly_json()["layout"]["xaxis"]
+    assert xaxis.get("tickvals") is None and len(xaxis["categoryarray"]) == 12
+
+
 def test_closing_slide_stamps_the_data_source(demo_db, anhai_2024, slides):
     vf = anhai_2024[0]
     with warehouse.read(demo_db) as con:
