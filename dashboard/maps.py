@@ -288,16 +288,27 @@ def world_px(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return size * (lon + 180) / 360, size * (1 - mercator / math.pi) / 2
 
 
-def declutter(labels: pd.DataFrame, zoom: float) -> pd.DataFrame:
+def declutter(labels: pd.DataFrame, zoom: float,
+              centre: tuple[float, float] | None = None) -> pd.DataFrame:
     """The labels that do not overlap an earlier one at ``zoom`` (in their
     order; e.g. 丰泽 gives way to 鲤城 over the whole city).  Each label's box
-    is its characters' width by one line, with a small margin."""
+    is its characters' width by one line, with a small margin.  With the
+    view's ``centre`` (lon, lat), also not those the first view's edge would
+    cut (金门's name, just below 泉州's stations, was cut in half by the
+    map's lower edge); names wholly outside it stay for a user who pans."""
     kept, boxes = [], []
+    frame = None
+    if centre is not None:
+        centre_x, centre_y = world_px(*centre, zoom)
+        frame = (centre_x - MAP_WIDTH_PX / 2, centre_y - MAP_HEIGHT_PX / 2,
+                 centre_x + MAP_WIDTH_PX / 2, centre_y + MAP_HEIGHT_PX / 2)
     for index, row in enumerate(labels.itertuples()):
         size = COUNTY_LABEL_PX if row.level == "county" else TOWN_LABEL_PX
         x, y = world_px(row.lon, row.lat, zoom)
         half_w, half_h = (len(row.label) * size) / 2 + 4, size / 2 + 3
         box = (x - half_w, y - half_h, x + half_w, y + half_h)
+        if frame is not None and _straddles(box, frame):
+            continue
         if all(box[2] < other[0] or box[0] > other[2] or box[3] < other[1] or box[1] > other[3]
                for other in boxes):
             kept.append(index)
@@ -305,11 +316,19 @@ def declutter(labels: pd.DataFrame, zoom: float) -> pd.DataFrame:
     return labels.iloc[kept]
 
 
-def _label_layers(labels: pd.DataFrame, zoom: float) -> list[pdk.Layer]:
+def _straddles(box, frame) -> bool:
+    """Whether ``box`` is partly inside ``frame`` and partly outside it."""
+    inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+    outside = box[2] < frame[0] or box[0] > frame[2] or box[3] < frame[1] or box[1] > frame[3]
+    return not inside and not outside
+
+
+def _label_layers(labels: pd.DataFrame, view: tuple[float, float, float]) -> list[pdk.Layer]:
     # Drawn last, over the circles, so that a town's name stays readable;
     # not pickable, so clicks still reach the stations underneath.
     layers = []
-    labels = declutter(labels, zoom)
+    lon, lat, zoom = view
+    labels = declutter(labels, zoom, centre=(lon, lat))
     if len(labels):
         layers.append(pdk.Layer(
             "TextLayer", id=LABELS_LAYER,
@@ -419,7 +438,7 @@ def station_deck(points: pd.DataFrame, *, outlines: dict, labels: pd.DataFrame, 
         line_width_units=_literal("pixels"), stroked=True, filled=True, opacity=0.9,
         pickable=True, auto_highlight=True, highlight_color=[255, 170, 0, 160],
     ))
-    layers += _label_layers(labels, view_of(bounds)[2])
+    layers += _label_layers(labels, view_of(bounds))
     return _deck(layers, _view_state(bounds),
                  _tooltip(lang, "station"), basemap_style(tiles))
 
@@ -472,7 +491,7 @@ def _bubble_deck(bubbles: pd.DataFrame, layer_id: str, code: str, name: str, *, 
         stroked=True, filled=True, opacity=0.9, pickable=True, auto_highlight=True,
         highlight_color=[255, 170, 0, 160],
     ))
-    layers += _label_layers(labels, view_of(bounds)[2])
+    layers += _label_layers(labels, view_of(bounds))
     return _deck(layers, _view_state(bounds),
                  _tooltip(lang, "town"), basemap_style(tiles))
 

@@ -121,6 +121,17 @@ def test_place_names_are_chinese_text_the_browser_can_draw(units):
     assert "安海" in maps.CompactDeck.to_json(anhai_deck(units))   # UTF-8, not \\u escapes
 
 
+def test_a_name_the_first_views_edge_would_cut_is_left_out(units):
+    # Framing 泉州's mainland, 金门 sits on the map's lower edge: its name was
+    # drawn cut in half.  Names wholly outside the view stay (磁灶 around
+    # 安海, above), for a user who pans.
+    labels = geo.label_points(units, QUANZHOU, "zh")
+    lon, lat, zoom = maps.view_of(maps.QUANZHOU_MAINLAND)
+    assert "金门" in set(maps.declutter(labels, zoom)["label"])
+    shown = set(maps.declutter(labels, zoom, centre=(lon, lat))["label"])
+    assert "金门" not in shown and {"晋江", "南安", "德化", "惠安"} <= shown
+
+
 def test_county_outlines_frame_the_region(units):
     spec = deck_spec(anhai_deck(units))
     features = layer(spec, maps.OUTLINES_LAYER)["data"]["features"]
