@@ -172,6 +172,8 @@ def _axis_labels(fig: go.Figure, layout: dict, key: str, letter: str, barmode: s
         return []
     if axis.get("ticktext") is not None:
         return [str(v) for v in axis["ticktext"]]
+    if axis.get("tickformat") == "":
+        return ["17.5B"]        # plotly's short form: three digits and a letter at most
     ref = letter + key[5:]
     traces = [tr for tr in fig.data if (getattr(tr, f"{letter}axis") or letter) == ref]
     values = [v for tr in traces for v in (getattr(tr, letter) or ()) if v is not None]
@@ -285,18 +287,23 @@ def wan_ticks(max_value: float) -> tuple[list[float], list[str]]:
 
 def _number_axis(fig: go.Figure, values, lang: str, title_key: str, wan_title_key: str | None,
                  axis: str = "y", **selector) -> None:
-    """Title and ticks of a value axis; 万 ticks for large values in Chinese."""
+    """Title and ticks of a value axis; large values (an axis with a
+    ``wan_title_key`` reaching WAN_FROM) in 万 in Chinese, and in English in
+    plotly's own short form (600k, 3.5M, 17.7B): '3,500,000' took a sixth of
+    a half-width chart's width, and turned on a ranking's x axis."""
     max_value = _max_value(values)
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    if wan_title_key and _reads_in_wan(max_value, lang):
+    large = bool(wan_title_key) and max_value >= WAN_FROM
+    if large and lang == "zh":
         tickvals, ticktext = wan_ticks(max_value)
         update(title_text=t(wan_title_key, lang), tickmode="array", tickvals=tickvals,
                ticktext=ticktext, **selector)
     else:
         # 'auto' said outright: an axis overlaying another (a right-hand axis)
         # defaults in plotly.js to 'sync', ticks at the left axis's gridlines,
-        # labelled 18,017.4030429.
-        update(title_text=t(title_key, lang), tickformat=",", tickmode="auto", **selector)
+        # labelled 18,017.4030429.  tickformat '' is plotly's default format.
+        update(title_text=t(title_key, lang), tickformat="" if large else ",", tickmode="auto",
+               **selector)
 
 
 def _max_value(values) -> float:

@@ -391,6 +391,19 @@ def test_a_city_sized_yuan_axis_reads_in_wan_as_its_title_says():
     assert axis["tickmode"] == "array" and axis["ticktext"][-1] == "400"    # 4,000,000 yuan = 400 万
 
 
+def test_a_city_sized_yuan_axis_reads_3_5m_in_english_and_leaves_the_plot_its_room():
+    claims = pd.DataFrame({"month": MONTHS, "claims": [1200] * 6, "claims_paid_yuan": [3_500_000.0] * 6,
+                           "average_payout_yuan": [2916.67] * 6})
+    layout = spec(charts.claims_combo(claims, MONTHS, "en"))["layout"]
+    # tickformat '' is plotly's own: 3.5M, not 3,500,000.
+    assert (layout["yaxis2"]["title"]["text"], layout["yaxis2"]["tickformat"]) == ("Amount (yuan)", "")
+    full = charts._text_px("3,675,000") + charts.AXIS_PAD + charts.TITLE_ROW
+    assert layout["margin"]["r"] < full - 30
+    # A town's thousands keep their separators.
+    town = spec(charts.claims_combo(claims.assign(claims_paid_yuan=38_543.5), MONTHS, "en"))["layout"]
+    assert town["yaxis2"]["tickformat"] == ","
+
+
 def test_two_units_of_one_name_keep_their_own_rows_and_bars():
     # Made-up names repeat in a province's warehouse (two 德清市), and real
     # ones across a nation (城关镇): each keeps its own heatmap row and bar.
