@@ -278,11 +278,20 @@ def _nice_step(max_value: float, ticks: int = 5) -> float:
 
 
 def wan_ticks(max_value: float) -> tuple[list[float], list[str]]:
-    """Tick positions (exact values) and their 万 labels: 400000 -> '40'."""
+    """Tick positions (exact values) and their 万 labels: 400000 -> '40',
+    25000 -> '2.5', and a province's 200000000 -> '20,000' (not '20000':
+    a province's and a nation's 万 run to five and six digits)."""
     step = _nice_step(max_value)
     count = int(math.ceil(max_value / step))
     values = [i * step for i in range(count + 1)]
-    return values, [f"{v / WAN:g}" for v in values]
+    return values, [_wan_text(v) for v in values]
+
+
+def _wan_text(value: float) -> str:
+    in_wan = value / WAN
+    if float(in_wan).is_integer():
+        return f"{in_wan:,.0f}"
+    return f"{in_wan:,.2f}".rstrip("0").rstrip(".")
 
 
 def _number_axis(fig: go.Figure, values, lang: str, title_key: str, wan_title_key: str | None,

@@ -28,7 +28,10 @@ def axes(fig, prefix: str) -> list[dict]:
 
 def test_wan_ticks_label_exact_positions_in_wan():
     assert charts.wan_ticks(385_435) == ([0, 100_000, 200_000, 300_000, 400_000], ["0", "10", "20", "30", "40"])
-    assert charts.wan_ticks(27_346_000)[1][-1] == "3000"
+    assert charts.wan_ticks(27_346_000)[1][-1] == "3,000"
+    assert charts.wan_ticks(98_000)[1][:3] == ["0", "2", "4"]
+    assert charts.wan_ticks(120_000)[1][:3] == ["0", "2.5", "5"]
+    assert charts.wan_ticks(187_000_000)[1][-1] == "20,000"      # a province's month: 2亿 yuan
 
 
 def test_trend_small_multiples(fixture_con):
