@@ -351,7 +351,8 @@ def _names(df: pd.DataFrame, lang: str, zh: str = "name_zh", en: str = "name_en"
     codes_of: dict[str, set] = {}
     for name, code in zip(names, codes):
         codes_of.setdefault(name, set()).add(code)
-    return [f"{name}（{code}）" if len(codes_of[name]) > 1 else name
+    shared = "{name}（{code}）" if lang == "zh" else "{name} ({code})"
+    return [shared.format(name=name, code=code) if len(codes_of[name]) > 1 else name
             for name, code in zip(names, codes)]
 
 

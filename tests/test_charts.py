@@ -418,3 +418,5 @@ def test_two_units_of_one_name_keep_their_own_rows_and_bars():
     ranking = by_unit.assign(claims_paid_yuan=[2.0, 1.0])
     bar = charts.town_ranking(ranking, "claims_paid_yuan", "zh", code="unit_code").data[0]
     assert list(bar.y) == ["德清市（350300）", "德清市（350700）"]
+    english = charts.town_ranking(ranking, "claims_paid_yuan", "en", code="unit_code").data[0]
+    assert list(english.y) == ["Deqing (350300)", "Deqing (350700)"]     # no full-width brackets
