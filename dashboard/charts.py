@@ -90,39 +90,6 @@ def _layout(fig: go.Figure, title: str, height: int = theme.CHART_HEIGHT,
     return fig
 
 
-def _month_axis(fig: go.Figure, months: Sequence[str], plot_width: float | None = None,
-                **selector) -> None:
-    """Months as categories; more than fit across a half-width chart stand at
-    45°, always, so their room is known before drawing (see _fit_margins).
-    Where even at 45° they would run into each other, only some are
-    labelled (see labelled_months); every month keeps its bar."""
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(months), **selector)
-    if len(months) > MONTHS_UPRIGHT:
-        fig.update_xaxes(tickangle=-45, **selector)
-    labelled = labelled_months(months, plot_width or PLOT_WIDTH_GUESS)
-    if len(labelled) < len(months):
-        fig.update_xaxes(tickmode="array", tickvals=labelled, **selector)
-
-
-def labelled_months(months: Sequence[str], plot_width: float) -> list[str]:
-    """The months ('2024-07') a month axis ``plot_width`` px long labels: all
-    of them when each has MONTH_LABEL_PX, else every 2nd, 3rd, 4th, 6th or
-    12th calendar month (January and July, say), whichever is the first to fit.
-
-    plotly.js thins crowded category labels itself, but only to about one per
-    18 px, where 45° labels such as '2026-01' already overlap: eleven months
-    on the claims chart, whose right-hand axis narrows its plot, ran together."""
-    months = list(months)
-    step = next((k for k in MONTH_LABEL_STEPS if len(months) / k * MONTH_LABEL_PX <= plot_width),
-                MONTH_LABEL_STEPS[-1])
-    if step == 1:
-        return months
-    # Counted from January of year 0, so that the labelled months are the
-    # same calendar months whatever the period's first month.
-    on_step = [m for m in months if (int(m[:4]) * 12 + int(m[5:7]) - 1) % step == 0]
-    return on_step or months[::step]
-
-
 # Margins ------------------------------------------------------------------------
 # plotly.js measures tick labels, axis titles and legends after drawing a chart
 # and, where they do not fit the margins (automargin), draws the whole chart
@@ -137,13 +104,14 @@ TITLE_ROW = round(theme.FONT_SIZE * 1.6)       # an axis title and its gap
 LEGEND_ROW = 26                                 # one row of a horizontal legend
 AXIS_PAD = 20                                   # tick length and gaps
 PLOT_WIDTH_GUESS = 320          # plot area of a half-width chart (a little less)
-SLIDE_PLOT_WIDTH = 640          # of a chart on a slide (presentation mode, the deck)
-CATEGORY_LABEL_PX = 150         # wider names of a bar chart's categories take two lines
-TWO_LINE_ROW_PX = 56            # a bar whose name takes two lines
-SHORT_BAR_LABEL_FROM = 10_000   # bar labels of five digits and more read in 万 / K
 SECOND_AXIS_PX = 110            # what a right-hand value axis takes from that
+SLIDE_PLOT_WIDTH = 640          # plot area of a chart on a slide (presentation mode, the deck)
 MONTH_LABEL_PX = 24             # room along the axis for one 45° month label
 MONTH_LABEL_STEPS = (1, 2, 3, 4, 6, 12, 24, 60)
+ROW_PX = 38                     # a horizontal bar and its gap
+TWO_LINE_ROW_PX = 56            # a horizontal bar whose name takes two lines
+CATEGORY_LABEL_PX = 150         # wider names of a bar chart's categories take two lines
+SHORT_BAR_LABEL_FROM = 10_000   # bar labels of five digits and more read in 万 / K
 
 
 def _text_px(text, size: float = theme.TICK_FONT_SIZE) -> float:
@@ -268,6 +236,43 @@ def _fits_margins(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]
     return build
 
 
+# Month axes ---------------------------------------------------------------------
+
+def _month_axis(fig: go.Figure, months: Sequence[str], plot_width: float = PLOT_WIDTH_GUESS,
+                **selector) -> None:
+    """Months as categories; more than fit across a half-width chart stand at
+    45°, always, so their room is known before drawing (see _fit_margins).
+    Where even at 45° they would run into each other, only some are
+    labelled (see labelled_months); every month keeps its bar."""
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(months), **selector)
+    if len(months) > MONTHS_UPRIGHT:
+        fig.update_xaxes(tickangle=-45, **selector)
+    labelled = labelled_months(months, plot_width)
+    if len(labelled) < len(months):
+        fig.update_xaxes(tickmode="array", tickvals=labelled, **selector)
+
+
+def labelled_months(months: Sequence[str], plot_width: float) -> list[str]:
+    """The months ('2024-07') a month axis ``plot_width`` px long labels: all
+    of them when each has MONTH_LABEL_PX, else every 2nd, 3rd, 4th, 6th or
+    12th calendar month (January and July, say), whichever is the first to fit.
+
+    plotly.js thins crowded category labels itself, but only to about one per
+    18 px, where 45° labels such as '2026-01' already overlap: eleven months
+    on the claims chart, whose right-hand axis narrows its plot, ran together."""
+    months = list(months)
+    step = next((k for k in MONTH_LABEL_STEPS if len(months) / k * MONTH_LABEL_PX <= plot_width),
+                MONTH_LABEL_STEPS[-1])
+    if step == 1:
+        return months
+    # Counted from January of year 0, so that the labelled months are the
+    # same calendar months whatever the period's first month.
+    on_step = [m for m in months if (int(m[:4]) * 12 + int(m[5:7]) - 1) % step == 0]
+    return on_step or months[::step]
+
+
+# Value axes and bar labels --------------------------------------------------------
+
 def _nice_step(max_value: float, ticks: int = 5) -> float:
     raw = max_value / ticks
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -371,7 +376,7 @@ def _plain(values) -> list:
 
 def _hbar(names: list[str], values: list, codes: list[str] | None, colour: str | list[str],
           title: str, lang: str, value_title_key: str, wan_title_key: str | None,
-          text: list[str], clickable: bool = False, row_px: int = 38) -> go.Figure:
+          text: list[str], clickable: bool = False, row_px: int = ROW_PX) -> go.Figure:
     """Horizontal bars, the largest on top; customdata carries the town code.
 
     A ``clickable`` ranking (a click narrows the view to the town) states the
@@ -770,7 +775,7 @@ def contracts_in_force_by_type(by_type: pd.DataFrame, lang: str) -> go.Figure:
     colours = [theme.shade("collective_contracts", i + 1) for i in range(len(names))]
     return _hbar(names, list(by_type["contracts"]), None, colours, t("contracts.active", lang), lang,
                  "axis.contracts", None, [fmt_count(v) for v in by_type["contracts"]],
-                 row_px=TWO_LINE_ROW_PX if any("<br>" in name for name in names) else 38)
+                 row_px=TWO_LINE_ROW_PX if any("<br>" in name for name in names) else ROW_PX)
 
 
 @_fits_margins
