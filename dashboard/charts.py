@@ -21,7 +21,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from dashboard import theme
-from dashboard.strings import fmt_count, fmt_pct, fmt_yuan, t, value_label
+from dashboard.strings import fmt_count, fmt_pct, fmt_short_all, fmt_yuan, t, value_label
 
 # The programme each ranking metric belongs to (its colour) and how it reads.
 METRIC_PROGRAMME = {
@@ -328,16 +328,6 @@ def _max_value(values) -> float:
 def _reads_in_wan(max_value: float, lang: str) -> bool:
     """Whether an axis reaching ``max_value`` is ticked in 万 (Chinese only)."""
     return lang == "zh" and max_value >= WAN_FROM
-
-
-def _short_labels(values, lang: str) -> list[str]:
-    """Bar labels in 万 (zh) or K/M (en), with as many decimals on every bar:
-    one while the largest is under ten of the unit ('3.0万', '3.6万'), else none."""
-    numbers = [float(v) for v in values]
-    top = max(numbers, default=0.0)
-    size, unit = (WAN, "万") if lang == "zh" else (1e6, "M") if top >= 1e6 else (1e3, "K")
-    decimals = 1 if top / size < 10 else 0
-    return [f"{v / size:,.{decimals}f}{unit}" for v in numbers]
 
 
 def _reindex_months(df: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
@@ -651,7 +641,7 @@ def camps_by_year(by_year: pd.DataFrame, lang: str, shown_years: Sequence[int]) 
         marker_color=[theme.PROGRAMME_COLOURS["summer_camps"] if y in shown else theme.shade("summer_camps", 3)
                       for y in years],
         # Level, mid-bar: below the classes line, which runs near the bars' tops.
-        text=_short_labels(children, lang) if in_short else [fmt_count(v) for v in children],
+        text=fmt_short_all(children, lang) if in_short else [fmt_count(v) for v in children],
         textposition="inside",
         textangle=0, insidetextanchor="middle", textfont={"size": theme.TICK_FONT_SIZE},
         hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",

@@ -766,6 +766,20 @@ def fmt_short(value, lang: str) -> str:
     return fmt_count(number)
 
 
+def fmt_short_all(values, lang: str) -> list[str]:
+    """``values`` in one large unit of the language, with as many decimals on
+    each (bar labels side by side): one while the largest is under ten of the
+    unit, else none.  35985 -> '3.6万' / '36K', beside 29658 -> '3.0万' / '30K'.
+    Below the smallest unit, fmt_count."""
+    numbers = [float(v) for v in values]
+    top = max((abs(v) for v in numbers), default=0.0)
+    for size, unit in _SHORT_UNITS["en" if lang == "en" else "zh"]:
+        if top >= size:
+            decimals = 1 if top / size < 10 else 0
+            return [f"{v / size:,.{decimals}f}{unit}" for v in numbers]
+    return [fmt_count(v) for v in numbers]
+
+
 def fit_card(full: str, short: str) -> str:
     """``full`` when a card shows it whole, else ``short``."""
     return full if text_width(full) <= CARD_WIDTH else short

@@ -49,3 +49,8 @@ def test_a_number_too_wide_for_its_card_is_written_in_large_units():
     assert strings.fmt_short(2_037_295, "en") == "2.04M" and strings.fmt_short(130_512, "en") == "131K"
     assert strings.fit_card("2,037,295 + 130,512", "204万 + 13.1万") == "204万 + 13.1万"
     assert strings.fit_card("285 + 1", "285 + 1") == "285 + 1"
+    # Labels side by side share one unit and as many decimals.
+    assert strings.fmt_short_all([29_658, 35_985], "zh") == ["3.0万", "3.6万"]
+    assert strings.fmt_short_all([29_658, 35_985], "en") == ["30K", "36K"]
+    assert strings.fmt_short_all([659_509, 1_234_567], "en") == ["0.7M", "1.2M"]
+    assert strings.fmt_short_all([540, 699], "zh") == ["540", "699"]
