@@ -582,6 +582,23 @@ def claims_combo(claims: pd.DataFrame, months: Sequence[str], lang: str,
 LABEL_EVERY_POINT_UP_TO = 6
 
 
+def _labels_apart(candidates: list[int], sides: list[str], values: pd.Series, months: int) -> set[int]:
+    """The points (indexes, in order of preference) whose value labels keep
+    clear of one another: a label on the same side of the line (top or
+    bottom) as one kept before it, and within its width, is left out.  On a
+    flat line the highest month may be the one before the latest, and
+    '¥2,852.51' was drawn over '¥2,851.87'.  The last point's label leans left."""
+    month_px = PLOT_WIDTH_GUESS / max(months, 1)
+    kept: dict[int, tuple[float, float]] = {}
+    for index in dict.fromkeys(candidates):
+        width = _text_px(fmt_yuan(values.iloc[index])) / month_px     # in months
+        span = (index - width, index) if index == len(values) - 1 else (index - width / 2, index + width / 2)
+        if all(sides[other] != sides[index] or span[1] <= left or span[0] >= right
+               for other, (left, right) in kept.items()):
+            kept[index] = span
+    return set(kept)
+
+
 @_fits_margins
 def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go.Figure:
     """Yuan paid per claim, by month.  Up to ``LABEL_EVERY_POINT_UP_TO``
@@ -591,17 +608,20 @@ def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go
     averages = series["average_payout_yuan"]
     labelled = set(range(len(averages)))
     lowest = None
-    if len(averages) > LABEL_EVERY_POINT_UP_TO and averages.notna().any():
-        known = averages.dropna()
-        lowest = averages.index.get_loc(known.idxmin())
-        labelled = {averages.index.get_loc(i) for i in (known.idxmax(), known.index[-1])} | {lowest}
     # The lowest label hangs below its point, the others stand above; the
     # latest leans left, away from the plot's right edge, and below the line
     # when the line comes down to it.
-    positions = ["bottom" if i == lowest else "top" for i in range(len(averages))]
+    sides = ["top"] * len(averages)
     if len(averages) > 1 and averages.iloc[-2] > averages.iloc[-1]:
-        positions[-1] = "bottom"
-    positions = [f"{p} center" for p in positions[:-1]] + [f"{p} left" for p in positions[-1:]]
+        sides[-1] = "bottom"
+    if len(averages) > LABEL_EVERY_POINT_UP_TO and averages.notna().any():
+        known = averages.dropna()
+        lowest = averages.index.get_loc(known.idxmin())
+        highest = averages.index.get_loc(known.idxmax())
+        latest = averages.index.get_loc(known.index[-1])
+        sides[lowest] = "bottom"
+        labelled = _labels_apart([latest, highest, lowest], sides, averages, len(months))
+    positions = [f"{p} center" for p in sides[:-1]] + [f"{p} left" for p in sides[-1:]]
     fig = go.Figure(go.Scatter(
         x=list(series["month"]), y=_plain(averages), mode="lines+markers+text",
         name=t("legend.average_payout", lang),

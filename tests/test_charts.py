@@ -150,6 +150,17 @@ def test_a_years_average_payout_labels_only_its_highest_lowest_and_latest_month(
     assert line["text"][2] == "¥2,800" and line["text"][3] == "¥3,300" and line["text"][11] == "¥3,058.81"
 
 
+def test_a_highest_month_beside_the_latest_gives_way_to_the_latest():
+    # A nation's flat line: the highest month is two before the latest, and
+    # both labels stood above the line, one over the other.
+    averages = [2850.0, 2849.0, 2851.0, 2850.5, 2849.5, 2850.2, 2847.67, 2850.0, 2852.51, 2850.3, 2851.87]
+    claims = pd.DataFrame({"month": TWELVE[:11], "claims": [20] * 11, "claims_paid_yuan": [57_000.0] * 11,
+                           "average_payout_yuan": averages})
+    line = spec(charts.average_payout(claims, TWELVE[:11], "zh"))["data"][0]
+    assert [text for text in line["text"] if text] == ["¥2,847.67", "¥2,851.87"]    # the lowest, the latest
+    assert line["textposition"][6].startswith("bottom")
+
+
 def test_enrolment_by_scheme_draws_one_line_per_scheme(fixture_con):
     fig = charts.enrolment_by_scheme(mutual_aid.enrolment_by_scheme(fixture_con, prefix=ANHAI, **H1_2024),
                                      MONTHS, "en")
