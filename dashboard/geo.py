@@ -86,29 +86,33 @@ def outlines_for_region(outlines: dict, units: pd.DataFrame, region_code: str,
     return {"type": "FeatureCollection", "features": features}
 
 
+# The units a wide view names, and the leading digits of a town code that
+# name such a unit (province 2, city 4, county 6).
+WIDE_LABELS = {"nation": ("province", 2), "province": ("city", 4), "city": ("county", 6)}
+
+
 def label_points(units: pd.DataFrame, region_code: str, lang: str) -> pd.DataFrame:
     """The place names to write on the map for a view of ``region_code``.
 
-    The nation: its provinces.  A province: its cities.  Whole city: one
-    label per county, those with most towns first.  A county: its towns.  A
+    The nation: its provinces.  A province: its cities.  Whole city: its
+    counties.  Those three with most towns first, as maps.declutter keeps
+    the first of two names that would overlap.  A county: its towns.  A
     town: the towns of its county, so the neighbours give context.  Columns
     ``code``, ``label``, ``level``, ``lon``, ``lat``; units without a centre
     are left out.
     """
     level = region_level(units, region_code)
-    if level == "nation":
-        chosen = units[units["level"] == "province"]
-    elif level == "province":
-        chosen = units[(units["level"] == "city") & (units["parent_code"].astype(str) == str(region_code))]
-    elif level == "city":
-        # Most towns first: where names would overlap (maps.declutter), 晋江
-        # keeps its name and little 石狮 beside it gives way.
-        towns_per_county = units.loc[units["level"] == "town", "parent_code"].value_counts()
-        # This city's counties only: on a national warehouse all 3,000 would
-        # be labelled (and decluttered pairwise) on every rerun.
-        chosen = units[(units["level"] == "county")
-                       & (units["parent_code"].astype(str) == str(region_code))].assign(
-            towns=lambda frame: frame["code"].map(towns_per_county).fillna(0))
+    if level in WIDE_LABELS:
+        # The units one level down (this city's counties only: on a national
+        # warehouse all 3,000 would be labelled, and decluttered pairwise),
+        # most towns first: where names would overlap (maps.declutter), 晋江
+        # keeps its name and little 石狮 beside it gives way, 四川 and not 重庆.
+        child_level, digits = WIDE_LABELS[level]
+        towns_under = units.loc[units["level"] == "town", "code"].astype(str).str[:digits].value_counts()
+        chosen = units[units["level"] == child_level]
+        if level != "nation":
+            chosen = chosen[chosen["parent_code"].astype(str) == str(region_code)]
+        chosen = chosen.assign(towns=chosen["code"].astype(str).str[:digits].map(towns_under).fillna(0))
         chosen = chosen.sort_values(["towns", "code"], ascending=[False, True])
     else:
         county = county_of(units, region_code)

@@ -201,6 +201,22 @@ def test_city_view_names_counties(units):
     assert set(geo.label_points(units, QUANZHOU, "en")["label"]) >= {"Jinjiang City"}
 
 
+def test_the_province_with_more_towns_keeps_its_name_beside_a_smaller_one():
+    # 四川 (code 51) comes after 重庆 (50) in code order; over the nation their
+    # names overlap, and the one with more towns under it keeps its own.
+    provinces = pd.DataFrame({
+        "code": ["500000", "510000"], "level": "province", "parent_code": None,
+        "short_zh": ["重庆", "四川"], "name_en": ["Chongqing", "Sichuan"],
+        "lon": [106.5, 104.1], "lat": [29.6, 30.6]})
+    towns = pd.DataFrame({
+        "code": ["500101001", "500101002", "510104001", "510104002", "510104003"], "level": "town",
+        "parent_code": ["500101", "500101", "510104", "510104", "510104"],
+        "short_zh": ["甲", "乙", "丙", "丁", "戊"], "name_en": list("ABCDE"), "lon": 105.0, "lat": 30.0})
+    labels = geo.label_points(pd.concat([provinces, towns], ignore_index=True), geo.NATION_CODE, "zh")
+    assert list(labels["label"]) == ["四川", "重庆"]
+    assert list(maps.declutter(labels, 3.0)["label"]) == ["四川"]
+
+
 def test_names_that_would_overlap_give_way(units):
     labels = geo.label_points(units, QUANZHOU, "zh")
     city_zoom = maps.view_of(geo.view_bounds(geo.county_outlines(), units, QUANZHOU, [], []))[2]
