@@ -607,7 +607,6 @@ def average_payout(claims: pd.DataFrame, months: Sequence[str], lang: str) -> go
     series = _reindex_months(claims, months)
     averages = series["average_payout_yuan"]
     labelled = set(range(len(averages)))
-    lowest = None
     # The lowest label hangs below its point, the others stand above; the
     # latest leans left, away from the plot's right edge, and below the line
     # when the line comes down to it.

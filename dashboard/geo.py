@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.queries import NATION_CODE
+from dashboard.queries import NATION_CODE, child_level, unit_digits
 from etl import settings
 
 COUNTY_OUTLINES = settings.REFERENCE_DIR / "quanzhou_counties.geojson"
@@ -86,9 +86,8 @@ def outlines_for_region(outlines: dict, units: pd.DataFrame, region_code: str,
     return {"type": "FeatureCollection", "features": features}
 
 
-# The units a wide view names, and the leading digits of a town code that
-# name such a unit (province 2, city 4, county 6).
-WIDE_LABELS = {"nation": ("province", 2), "province": ("city", 4), "city": ("county", 6)}
+# The views that name the units one level below them, not towns.
+WIDE_VIEWS = ("nation", "province", "city")
 
 
 def label_points(units: pd.DataFrame, region_code: str, lang: str) -> pd.DataFrame:
@@ -102,14 +101,15 @@ def label_points(units: pd.DataFrame, region_code: str, lang: str) -> pd.DataFra
     are left out.
     """
     level = region_level(units, region_code)
-    if level in WIDE_LABELS:
+    if level in WIDE_VIEWS:
         # The units one level down (this city's counties only: on a national
         # warehouse all 3,000 would be labelled, and decluttered pairwise),
         # most towns first: where names would overlap (maps.declutter), 晋江
         # keeps its name and little 石狮 beside it gives way, 四川 and not 重庆.
-        child_level, digits = WIDE_LABELS[level]
+        below = child_level(level)
+        digits = unit_digits(below)
         towns_under = units.loc[units["level"] == "town", "code"].astype(str).str[:digits].value_counts()
-        chosen = units[units["level"] == child_level]
+        chosen = units[units["level"] == below]
         if level != "nation":
             chosen = chosen[chosen["parent_code"].astype(str) == str(region_code)]
         chosen = chosen.assign(towns=chosen["code"].astype(str).str[:digits].map(towns_under).fillna(0))
