@@ -536,7 +536,10 @@ def write_results(data: dict) -> list[str]:
         lines += ["## 6. ETL ratios (bench/bench_etl.py)", "", e["table"] or "(no output)",
                   "", "Of which writing: the load from its 'writing' progress message on (insert, "
                   "archive, commit, audit entry, close).  Floor ratio = (raw + writing) / raw: what "
-                  "the load would score if reading and validating cost no more than the raw read.",
+                  "the load would score if reading and validating cost no more than the raw read.  "
+                  "Bare write: the raw read and the rows inserted unchecked into the same table, "
+                  "committed the same way (for a CSV, DuckDB alone: INSERT ... SELECT FROM "
+                  "read_csv): the least a load that keeps the rows can cost.",
                   "", f"Load average: {e['load_average']}.", ""]
         if e.get("stderr_tail"):
             lines += ["```", e["stderr_tail"], "```", ""]
