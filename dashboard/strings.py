@@ -798,6 +798,14 @@ def fmt_yuan_card(value, lang: str = "zh") -> str:
     return fmt_yuan(value)
 
 
+def fmt_yuan_card_delta(amount, card_value, lang: str = "zh") -> str:
+    """The amount of a yuan card's change (fmt_signed adds its sign), to the
+    fen only while the card's own figure shows fen: '¥6,461,251' over
+    '+¥127,888', not '+¥127,887.70'."""
+    whole = not _missing(card_value) and abs(float(card_value)) >= CARD_WHOLE_YUAN_FROM
+    return fmt_yuan_card(round(float(amount)) if whole else amount, lang)
+
+
 def fmt_pct(share, digits: int = 1) -> str:
     """0.2176 -> '21.8%'."""
     if _missing(share):

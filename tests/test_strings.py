@@ -1,6 +1,6 @@
 """How numbers and lists are written on the dashboard."""
 from dashboard import strings
-from dashboard.strings import fmt_signed, fmt_yuan, fmt_yuan_card
+from dashboard.strings import fmt_signed, fmt_yuan, fmt_yuan_card, fmt_yuan_card_delta
 
 
 def test_yuan_show_fen_only_when_there_are_any():
@@ -15,6 +15,13 @@ def test_a_card_drops_the_fen_from_a_million_yuan_on():
     assert fmt_signed(-1_469_530.4, fmt_yuan_card) == "-¥1,469,530"    # a change on the card
     assert fmt_yuan_card(847_316.89) == "¥847,316.89"
     assert fmt_yuan_card(None) == "—"
+
+
+def test_a_cards_change_shows_fen_only_when_the_cards_figure_does():
+    # 晋江市's aid paid: the card reads ¥6,461,251, so its change must not read +¥127,887.70.
+    assert fmt_signed(127_887.70, lambda v: fmt_yuan_card_delta(v, 6_461_251.37)) == "+¥127,888"
+    assert fmt_signed(-59_435.5, lambda v: fmt_yuan_card_delta(v, 545_435.5)) == "-¥59,435.50"
+    assert fmt_yuan_card_delta(1_234.5, None) == "¥1,234.50"
 
 
 def test_a_long_list_of_late_towns_names_the_first_few_and_counts_the_rest():

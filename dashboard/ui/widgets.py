@@ -17,7 +17,8 @@ from dashboard.filters import ViewFilter
 from dashboard.periods import Change
 from dashboard.queries import camps, contracts, mutual_aid, overview, stations
 from dashboard.strings import (column_label, fit_card, fmt_count, fmt_count_card, fmt_month, fmt_pct,
-                               fmt_short, fmt_signed, fmt_yuan, fmt_yuan_card, period_text, scheme_short, t, town_list, value_labels)
+                               fmt_short, fmt_signed, fmt_yuan, fmt_yuan_card, fmt_yuan_card_delta,
+                               period_text, scheme_short, t, town_list, value_labels)
 from dashboard.ui import auth
 from dashboard.ui.data import results_key, run
 from dashboard.ui.sidebar import set_region
@@ -214,7 +215,8 @@ def mutual_aid_cards(vf: ViewFilter, detail: bool = False) -> bool:
     paid = _row_value(total_now, "claims_paid_yuan")
     cards.append(lambda: kpi(t("kpi.claims_paid_yuan", lang), fmt_yuan_card(paid, lang),
                              Change(paid or 0, _row_value(total_before, "claims_paid_yuan")),
-                             lambda v: fmt_yuan_card(v, lang), vf, flow_help, compared, fmt_yuan(paid)))
+                             lambda v: fmt_yuan_card_delta(v, paid, lang), vf, flow_help, compared,
+                             fmt_yuan(paid)))
     if detail:
         claims = _row_value(total_now, "claims")
         cards.append(lambda: kpi(t("kpi.claims", lang), fmt_count_card(claims, lang),
